@@ -1,0 +1,79 @@
+import { relative, resolve } from "node:path";
+import { findConfigFile, readConfigFile } from "../config/config_file.ts";
+import { UsageError } from "../config/options.ts";
+import { fileKind } from "../dispatch/names.ts";
+import type { Diagnostic } from "../dispatch/registry.ts";
+import { defaultRegistry } from "../server/handlers.ts";
+import { parseFlags } from "./flags.ts";
+
+export const checkHelp = `Usage: modts check ROOT
+
+Checks a document root before it is served: the config file beside it, symlinks that lead
+out of it (never followed), and every file a handler knows how to check. Prints each
+problem as file:line: message; exits 1 if there are errors.
+`;
+
+async function* walk(dir: string): AsyncGenerator<{ path: string; entry: Deno.DirEntry }> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${dir}/${entry.name}`;
+    yield { path, entry };
+    if (entry.isDirectory) yield* walk(path);
+  }
+}
+
+export async function check(args: string[]): Promise<number> {
+  const { positionals, help } = parseFlags(args, [], 1);
+  if (help) {
+    console.log(checkHelp);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError("check needs a ROOT directory");
+  const root = resolve(positionals[0]);
+  let realRoot: string;
+  try {
+    realRoot = await Deno.realPath(root);
+    if (!(await Deno.stat(realRoot)).isDirectory) throw new Error("not a directory");
+  } catch (e) {
+    console.error(`${root}: ${e instanceof Error ? e.message : e}`);
+    return 1;
+  }
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  try {
+    const configFile = await findConfigFile(root);
+    if (configFile) await readConfigFile(configFile);
+  } catch (e) {
+    errors.push({ file: root, message: (e as Error).message });
+  }
+
+  const registry = defaultRegistry();
+  let files = 0;
+  for await (const { path, entry } of walk(realRoot)) {
+    const shown = relative(Deno.cwd(), path) || path;
+    if (entry.isSymlink) {
+      const target = await Deno.realPath(path).catch(() => null);
+      if (target === null) warnings.push({ file: shown, message: "broken symlink" });
+      else if (target !== realRoot && !target.startsWith(realRoot + "/")) {
+        warnings.push({
+          file: shown,
+          message: `symlink leads outside ROOT (${target}): never served`,
+        });
+      }
+      continue;
+    }
+    if (!entry.isFile) continue;
+    files++;
+    const kind = fileKind(entry.name);
+    const handler = registry.get(kind);
+    if (!handler) {
+      warnings.push({ file: shown, message: `no handler serves ${kind} files: never served` });
+    } else if (handler.check) {
+      errors.push(...await handler.check(path));
+    }
+  }
+  const line = (d: Diagnostic) => `${d.file}${d.line ? `:${d.line}` : ""}: ${d.message}`;
+  for (const d of errors) console.log(`${line(d)}`);
+  for (const d of warnings) console.log(`${line(d)} (warning)`);
+  console.log(`checked ${files} files: ${errors.length} errors, ${warnings.length} warnings`);
+  return errors.length > 0 ? 1 : 0;
+}

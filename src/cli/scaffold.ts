@@ -1,0 +1,25 @@
+// The files `modts create DIR` writes, relative to DIR.
+export const SCAFFOLD: Record<string, string> = {
+  "modts.config.json": `{
+  "port": 8000,
+  "debug": false
+}
+`,
+  "public/index.html": `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>My modts site</title>
+  <link rel="stylesheet" href="style.css">
+</head>
+<body>
+  <h1>It works</h1>
+  <p>This page is <code>public/index.html</code>. Drop static files, publisher modules
+  (<code>*.ts</code>) and server pages (<code>*.psp</code>) next to it.</p>
+</body>
+</html>
+`,
+  "public/style.css":
+    `body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; }
+`,
+};

@@ -1,0 +1,36 @@
+import { resolveConfig } from "../config/resolve_config.ts";
+import { OPTIONS } from "../config/options.ts";
+import { startServer } from "../server/server.ts";
+import { flagHelp, parseFlags } from "./flags.ts";
+
+export const serveHelp = `Usage: modts serve [ROOT] [flags]
+
+Serves the document root ROOT (default: public/): publisher modules (*.ts), server pages
+(*.psp) and static files. Prints one line with http://HOST:PORT/ once it is ready.
+Every flag can also be set in modts.config.json or modts.config.ts beside ROOT; flags win.
+
+Flags:
+${flagHelp(OPTIONS)}
+  -h, --help                         this text
+`;
+
+export async function serve(args: string[]): Promise<number> {
+  const { positionals, values, help } = parseFlags(args, OPTIONS, 1);
+  if (help) {
+    console.log(serveHelp);
+    return 0;
+  }
+  const { config, configFile } = await resolveConfig(positionals[0], values);
+  const server = await startServer(config);
+  const from = configFile ? ` (config: ${configFile})` : "";
+  console.log(`modts serving ${config.root} at ${server.url}${from}`);
+
+  const stopped = Promise.withResolvers<void>();
+  const onSignal = () => {
+    console.error("modts: shutting down");
+    server.shutdown().then(stopped.resolve);
+  };
+  for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, onSignal);
+  await stopped.promise;
+  return 0;
+}

@@ -1,0 +1,70 @@
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { convert, OPTIONS, type ServerConfig, UsageError } from "./options.ts";
+
+/** Config file names, looked for beside ROOT (in its parent directory). */
+export const CONFIG_NAMES = ["modts.config.json", "modts.config.ts"];
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The config file beside `root`, if any; two of them is an error. */
+export async function findConfigFile(root: string): Promise<string | null> {
+  const dir = dirname(resolve(root));
+  const found: string[] = [];
+  for (const name of CONFIG_NAMES) {
+    if (await exists(join(dir, name))) found.push(join(dir, name));
+  }
+  if (found.length > 1) throw new UsageError(`both ${found.join(" and ")} exist: keep one`);
+  return found[0] ?? null;
+}
+
+/**
+ * Reads a config file (JSON, or a TS module whose default export is the object) and checks
+ * every key and value with the same rules as the flags. Relative paths in it are relative
+ * to the file.
+ */
+export async function readConfigFile(path: string): Promise<Partial<ServerConfig>> {
+  let data: unknown;
+  try {
+    data = path.endsWith(".json")
+      ? JSON.parse(await Deno.readTextFile(path))
+      : (await import(pathToFileURL(path).href)).default;
+  } catch (e) {
+    throw new UsageError(`${path}: ${e instanceof Error ? e.message : e}`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new UsageError(`${path}: expected an object of settings`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    const spec = OPTIONS.find((o) => o.key === key);
+    if (!spec) {
+      const known = OPTIONS.map((o) => o.key).join(", ");
+      throw new UsageError(`${path}: unknown setting "${key}" (known: ${known})`);
+    }
+    if (spec.key === "accessLog" && value === null) {
+      out[key] = null;
+      continue;
+    }
+    let v = convert(spec, value, path);
+    if (typeof v === "string" && isPathLike(spec.key, v) && !isAbsolute(v)) {
+      v = join(dirname(path), v);
+    }
+    out[key] = v;
+  }
+  return out as Partial<ServerConfig>;
+}
+
+function isPathLike(key: string, value: string): boolean {
+  if (key === "dataDir") return true;
+  if (key === "accessLog") return value !== "-";
+  if (key === "kv") return value !== ":memory:" && !/^https?:\/\//.test(value);
+  return false;
+}

@@ -1,0 +1,139 @@
+// The server's settings: one table drives the CLI flags, the config file and the help text.
+
+export interface ServerConfig {
+  /** The document root (absolute). */
+  root: string;
+  host: string;
+  port: number;
+  debug: boolean;
+  autoreload: boolean;
+  /** Session store: a file path, ":memory:" or a KV Connect URL. */
+  kv: string;
+  dataDir: string;
+  /** A file to append the combined log to, "-" for stdout, or null for none. */
+  accessLog: string | null;
+  /** Largest request body in bytes (413 past it). */
+  maxBodySize: number;
+  /** Seconds to let in-flight requests finish on SIGINT/SIGTERM. */
+  shutdownTimeout: number;
+}
+
+export type Settable = Exclude<keyof ServerConfig, "root">;
+
+export type OptionType = "string" | "port" | "boolean" | "size" | "seconds" | "path";
+
+export interface OptionSpec {
+  key: Settable;
+  flag: string;
+  type: OptionType;
+  arg?: string;
+  help: string;
+}
+
+export const OPTIONS: readonly OptionSpec[] = [
+  {
+    key: "host",
+    flag: "--host",
+    type: "string",
+    arg: "HOST",
+    help: "address to listen on (127.0.0.1)",
+  },
+  {
+    key: "port",
+    flag: "--port",
+    type: "port",
+    arg: "PORT",
+    help: "port; 0 picks a free one (8000)",
+  },
+  { key: "debug", flag: "--debug", type: "boolean", help: "show errors with their stack (off)" },
+  {
+    key: "autoreload",
+    flag: "--autoreload",
+    type: "boolean",
+    help: "reload edited modules and pages (on; --no-autoreload)",
+  },
+  {
+    key: "kv",
+    flag: "--kv",
+    type: "string",
+    arg: "PATH|:memory:|URL",
+    help: "session store (DATA_DIR/kv.sqlite3)",
+  },
+  {
+    key: "dataDir",
+    flag: "--data-dir",
+    type: "path",
+    arg: "DIR",
+    help: "caches, uploads, sessions (.modts beside ROOT)",
+  },
+  {
+    key: "accessLog",
+    flag: "--access-log",
+    type: "string",
+    arg: "FILE|-",
+    help: "combined-format access log (none)",
+  },
+  {
+    key: "maxBodySize",
+    flag: "--max-body-size",
+    type: "size",
+    arg: "BYTES",
+    help: "largest request body, e.g. 512K, 100M (100M)",
+  },
+  {
+    key: "shutdownTimeout",
+    flag: "--shutdown-timeout",
+    type: "seconds",
+    arg: "SECONDS",
+    help: "wait for in-flight requests on shutdown (10)",
+  },
+];
+
+export const DEFAULTS = {
+  host: "127.0.0.1",
+  port: 8000,
+  debug: false,
+  autoreload: true,
+  accessLog: null,
+  maxBodySize: 100 * 1024 * 1024,
+  shutdownTimeout: 10,
+} satisfies Partial<ServerConfig>;
+
+/** A setting with a bad name or value: reported as one line, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const SIZE = /^(\d+)\s*([kmg]i?b?|b)?$/i;
+const UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** Converts a flag or config-file value to the option's type, or throws a UsageError. */
+export function convert(spec: OptionSpec, value: unknown, where: string): unknown {
+  const bad = (why: string) =>
+    new UsageError(`${where}: invalid value ${JSON.stringify(value)} for ${spec.flag}: ${why}`);
+  const text = typeof value === "number" ? String(value) : value;
+  switch (spec.type) {
+    case "boolean":
+      if (typeof value === "boolean") return value;
+      throw bad("expected true or false");
+    case "port": {
+      if (typeof text !== "string" || !/^\d+$/.test(text) || Number(text) > 65535) {
+        throw bad("expected a port number from 0 to 65535");
+      }
+      return Number(text);
+    }
+    case "size": {
+      const m = typeof text === "string" ? SIZE.exec(text.trim()) : null;
+      if (!m) throw bad("expected a byte count such as 1048576, 512K or 100M");
+      return Number(m[1]) * UNITS[(m[2] ?? "").charAt(0).toLowerCase()];
+    }
+    case "seconds": {
+      if (typeof text !== "string" || !/^\d+(\.\d+)?$/.test(text)) throw bad("expected seconds");
+      return Number(text);
+    }
+    case "string":
+    case "path":
+      if (typeof value !== "string" || value === "") throw bad("expected a non-empty string");
+      return value;
+  }
+}

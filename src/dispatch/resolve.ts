@@ -1,0 +1,137 @@
+import { type FileStat, StatCache } from "../fs/stat.ts";
+import { TtlCache } from "../fs/ttl_cache.ts";
+import type { Target } from "../request/request.ts";
+import { fileKind, isBadSegment, isPrivateName } from "./names.ts";
+import type { HandlerRegistry } from "./registry.ts";
+
+export type Resolution =
+  | { type: "target"; target: Target }
+  /** A directory named without its trailing slash: 301 to `location` (a URL path). */
+  | { type: "redirect"; location: string }
+  | { type: "status"; status: 403 | 404 };
+
+const NOT_FOUND: Resolution = { type: "status", status: 404 };
+const FORBIDDEN: Resolution = { type: "status", status: 403 };
+
+/**
+ * Maps a URL path onto the document root the way Apache does: the longest prefix that is an
+ * existing file is the target, the rest is path info. Segments are decoded one by one, so
+ * an encoded `/`, `\` or NUL can never act as a separator, and every segment is checked
+ * before it touches the file system. The final path is resolved with realPath and must lie
+ * inside the root (no symlink leads out). Results are reused for `ttlMs`.
+ */
+export class Resolver {
+  #results: TtlCache<string, Promise<Resolution>>;
+  #stats: StatCache;
+  #realRoot: string;
+
+  constructor(
+    realRoot: string,
+    private registry: HandlerRegistry,
+    private directoryIndex: readonly string[],
+    ttlMs: number,
+  ) {
+    this.#realRoot = realRoot;
+    this.#results = new TtlCache(ttlMs);
+    this.#stats = new StatCache(ttlMs);
+  }
+
+  resolve(pathname: string): Promise<Resolution> {
+    const hit = this.#results.get(pathname);
+    if (hit !== undefined) return hit;
+    const p = this.#resolve(pathname);
+    p.catch(() => this.#results.delete(pathname));
+    return this.#results.set(pathname, p);
+  }
+
+  async #resolve(pathname: string): Promise<Resolution> {
+    const segments: string[] = [];
+    for (const raw of pathname.split("/")) {
+      if (raw === "") continue;
+      let seg: string;
+      try {
+        seg = decodeURIComponent(raw);
+      } catch {
+        return NOT_FOUND; // malformed or overlong UTF-8
+      }
+      if (isBadSegment(seg)) return NOT_FOUND;
+      if (isPrivateName(seg)) return FORBIDDEN;
+      segments.push(seg);
+    }
+    const trailingSlash = pathname.endsWith("/");
+    let dir = this.#realRoot;
+    for (let i = 0; i < segments.length; i++) {
+      const path = `${dir}/${segments[i]}`;
+      const stat = await this.#stats.stat(path);
+      if (stat?.isDirectory) {
+        dir = path;
+        continue;
+      }
+      if (!stat?.isFile) return await this.#missing(dir, segments, i, trailingSlash);
+      const scriptPath = urlPath(segments, i + 1);
+      return await this.#target(path, stat, scriptPath, pathInfo(segments, i + 1, trailingSlash));
+    }
+    if (segments.length > 0 && !trailingSlash) {
+      if (!(await this.#inside(dir))) return NOT_FOUND;
+      return { type: "redirect", location: "/" + segments.map(encodeURIComponent).join("/") + "/" };
+    }
+    const dirPath = segments.length > 0 ? `/${segments.join("/")}/` : "/";
+    for (const name of this.directoryIndex) {
+      const path = `${dir}/${name}`;
+      const stat = await this.#stats.stat(path);
+      if (stat?.isFile && this.registry.get(fileKind(name))) {
+        return await this.#target(path, stat, dirPath, "");
+      }
+    }
+    return NOT_FOUND;
+  }
+
+  /**
+   * Segment `i` does not exist in `dir`: try it with a handler's implicit extension
+   * (`/hello/say` → `hello.ts`), then the directory's index file if its handler takes path
+   * info (`/foobar` → `index.ts`, path info `/foobar`).
+   */
+  async #missing(dir: string, segments: string[], i: number, trailingSlash: boolean) {
+    const name = segments[i];
+    const restInfo = pathInfo(segments, i + 1, trailingSlash);
+    for (const ext of this.registry.implicitExtensions) {
+      const path = `${dir}/${name}${ext}`;
+      const stat = await this.#stats.stat(path);
+      if (stat?.isFile) return await this.#target(path, stat, urlPath(segments, i + 1), restInfo);
+    }
+    const dirPath = i === 0 ? "" : urlPath(segments, i);
+    for (const index of this.directoryIndex) {
+      if (!this.registry.get(fileKind(index))?.acceptsPathInfo) continue;
+      const path = `${dir}/${index}`;
+      const stat = await this.#stats.stat(path);
+      if (stat?.isFile) {
+        return await this.#target(path, stat, dirPath, `/${name}${restInfo}`);
+      }
+    }
+    return NOT_FOUND;
+  }
+
+  async #target(file: string, stat: FileStat, scriptPath: string, pathInfo: string) {
+    const kind = fileKind(file.slice(file.lastIndexOf("/") + 1));
+    const handler = this.registry.get(kind);
+    if (!handler) return NOT_FOUND;
+    if (pathInfo !== "" && !handler.acceptsPathInfo) return NOT_FOUND;
+    if (!(await this.#inside(file))) return NOT_FOUND;
+    return { type: "target", target: { file, kind, scriptPath, pathInfo, stat } } as const;
+  }
+
+  async #inside(path: string): Promise<boolean> {
+    const real = await Deno.realPath(path).catch(() => null);
+    return real !== null && (real === this.#realRoot || real.startsWith(this.#realRoot + "/"));
+  }
+}
+
+/** The decoded URL path of the first `n` segments. */
+function urlPath(segments: string[], n: number): string {
+  return "/" + segments.slice(0, n).join("/");
+}
+
+/** The path info after the first `n` segments: "" when nothing follows, else "/…". */
+function pathInfo(segments: string[], n: number, trailingSlash: boolean): string {
+  return n < segments.length || trailingSlash ? "/" + segments.slice(n).join("/") : "";
+}

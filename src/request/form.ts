@@ -1,0 +1,87 @@
+import { HttpError } from "../http/status.ts";
+import { limitedBody, readLimitedText } from "./body.ts";
+import { parseMultipart } from "./multipart.ts";
+
+/** A file uploaded with multipart/form-data, already on disk; removed after the request. */
+export interface Upload {
+  /** The form field it came in. */
+  field: string;
+  /** The client's file name (untrusted; never use it as a path). */
+  filename: string;
+  type: string;
+  size: number;
+  /** Where the bytes are, in the server's upload directory. */
+  path: string;
+}
+
+export type FieldValue = string | Upload;
+
+/** Form fields from the query string and the body, in arrival order; repeats are kept. */
+export class Form {
+  #fields = new Map<string, FieldValue[]>();
+
+  add(name: string, value: FieldValue): void {
+    const list = this.#fields.get(name);
+    if (list) list.push(value);
+    else this.#fields.set(name, [value]);
+  }
+
+  /** The first value of `name`. */
+  get(name: string): FieldValue | undefined {
+    return this.#fields.get(name)?.[0];
+  }
+
+  getAll(name: string): FieldValue[] {
+    return this.#fields.get(name) ?? [];
+  }
+
+  has(name: string): boolean {
+    return this.#fields.has(name);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.#fields.keys();
+  }
+
+  entries(): IterableIterator<[string, FieldValue[]]> {
+    return this.#fields.entries();
+  }
+
+  get uploads(): Upload[] {
+    return [...this.#fields.values()].flat().filter((v): v is Upload => typeof v !== "string");
+  }
+}
+
+export interface FormLimits {
+  /** The whole body. */
+  maxBodySize: number;
+  /** Bodies held in memory (urlencoded): the smaller of this and maxBodySize applies. */
+  maxInMemory: number;
+  uploadDir: string;
+}
+
+/**
+ * Parses the query string, then an urlencoded or multipart body (other bodies are left
+ * alone). `track` receives each temporary file as soon as it exists, so that the caller
+ * can remove it whatever happens next.
+ */
+export async function parseForm(
+  raw: Request,
+  url: URL,
+  limits: FormLimits,
+  track: (path: string) => void,
+): Promise<Form> {
+  const form = new Form();
+  for (const [k, v] of url.searchParams) form.add(k, v);
+  const type = (raw.headers.get("content-type") ?? "").toLowerCase();
+  if (type.startsWith("application/x-www-form-urlencoded")) {
+    const max = Math.min(limits.maxBodySize, limits.maxInMemory);
+    const text = await readLimitedText(raw, max);
+    for (const [k, v] of new URLSearchParams(text)) form.add(k, v);
+  } else if (type.startsWith("multipart/form-data")) {
+    const body = limitedBody(raw, limits.maxBodySize);
+    if (body === null) throw new HttpError(400, "The multipart body is missing.");
+    await parseMultipart(body, raw.headers.get("content-type")!, form, limits, track);
+  }
+  return form;
+}

@@ -1,0 +1,314 @@
+import { preconditionStatus, type Validators } from "../http/conditional.ts";
+import { escapeHtml } from "../http/html.ts";
+import { HttpError } from "../http/status.ts";
+import type { FileKind } from "../dispatch/names.ts";
+import { type FileStat, statOrNull } from "../fs/stat.ts";
+import { fileResponse } from "../static/file_response.ts";
+import { makeEntry } from "../static/file_entry.ts";
+import {
+  cookieHeader,
+  type CookieOptions,
+  parseCookies,
+  readSignedCookie,
+  signedCookieHeader,
+} from "./cookies.ts";
+import { type Form, parseForm } from "./form.ts";
+import { type Bytes, type Chunk, joinChunks, Output } from "./output.ts";
+
+/** The file a URL resolved to (see src/dispatch/resolve.ts). */
+export interface Target {
+  /** Absolute path of the file. */
+  file: string;
+  kind: FileKind;
+  /** The URL path of the file itself (`/app/hello.ts` or `/app/hello`), decoded. */
+  scriptPath: string;
+  /** What the URL has beyond the file, decoded, e.g. `/say`; "" when nothing. */
+  pathInfo: string;
+  /** The file's stat, at most a second old. */
+  stat: FileStat;
+}
+
+/** What the server gives each request. */
+export interface RequestEnv {
+  root: string;
+  debug: boolean;
+  maxBodySize: number;
+  uploadDir: string;
+  options: Readonly<Record<string, string>>;
+  remoteAddr: string;
+  log(message: string): void;
+}
+
+/** Bodies buffered in memory (urlencoded forms) stop here even under a larger body limit. */
+const MAX_IN_MEMORY = 8 * 1024 * 1024;
+
+/**
+ * `req`: one per request, handed to publisher functions, pages and hooks (SPEC §4). It
+ * collects the status, headers and body the handler produces and turns them into a Response.
+ */
+export class Req {
+  readonly method: string;
+  readonly headers: Headers;
+  /** The decoded URL path. */
+  readonly path: string;
+  readonly pathInfo: string;
+  /** The absolute path of the file this URL resolved to. */
+  readonly filename: string;
+  status = 200;
+  /** Wins over a content type a handler would guess. */
+  contentType?: string;
+  /** Set by authentication (publisher `__auth__`, an `authen` hook). */
+  user?: string;
+  readonly options: Readonly<Record<string, string>>;
+
+  #headersOut?: Headers;
+  #cookies?: Record<string, string>;
+  #form?: Form;
+  #formParsing?: Promise<Form>;
+  #cleanups: Array<() => unknown> = [];
+  #uploads: string[] = [];
+  #validators: Validators = {};
+  readonly #out = new Output();
+
+  constructor(
+    readonly raw: Request,
+    readonly url: URL,
+    readonly target: Target,
+    readonly env: RequestEnv,
+  ) {
+    this.method = raw.method;
+    this.headers = raw.headers;
+    this.path = target.scriptPath + target.pathInfo;
+    this.pathInfo = target.pathInfo;
+    this.filename = target.file;
+    this.options = env.options;
+  }
+
+  get query(): URLSearchParams {
+    return this.url.searchParams;
+  }
+
+  get headersOut(): Headers {
+    return this.#headersOut ??= new Headers();
+  }
+
+  get remoteAddr(): string {
+    return this.env.remoteAddr;
+  }
+
+  get isHttps(): boolean {
+    return this.url.protocol === "https:";
+  }
+
+  // ---- output --------------------------------------------------------------------------
+
+  /** Appends to the body; buffered until the handler returns or `flush()` is called. */
+  write(chunk: Chunk): void {
+    this.#out.write(chunk);
+  }
+
+  /** Sends the status, headers and what was written so far; later writes stream out. */
+  flush(): Promise<void> {
+    return this.#out.start(this.#init(), this.method);
+  }
+
+  /** True once the client has gone away during a streamed response. */
+  get aborted(): boolean {
+    return this.#out.aborted;
+  }
+
+  /**
+   * The response: status, headers and content type from `req`, the body written so far,
+   * then `body`. HEAD gets the same headers and no body.
+   */
+  respond(body: Chunk | ReadableStream<Bytes> | null = null): Response {
+    const init = this.#init();
+    const chunks = this.#out.chunks;
+    let payload: BodyInit | null = body;
+    if (chunks.length > 0) {
+      payload = body instanceof ReadableStream ? prepend(joinChunks(chunks), body) : joinChunks(
+        body === null ? chunks : [...chunks, body],
+      );
+    }
+    if (this.method === "HEAD") {
+      if (typeof payload === "string") payload = new TextEncoder().encode(payload);
+      if (payload instanceof Uint8Array) {
+        (init.headers as Headers).set("content-length", String(payload.length));
+      }
+      payload = null;
+    }
+    return new Response(payload, init);
+  }
+
+  #init(): ResponseInit {
+    const headers = new Headers(this.#headersOut);
+    if (this.contentType !== undefined) headers.set("content-type", this.contentType);
+    return { status: this.status, headers };
+  }
+
+  /** Runs a content handler, settling a streamed response if the handler flushed. */
+  async run(handler: (req: Req) => Response | Promise<Response>): Promise<Response> {
+    const work = (async () => {
+      try {
+        const res = await handler(this);
+        if (!this.#out.streaming) return res;
+        return await this.#out.end(res.body);
+      } catch (e) {
+        if (!this.#out.streaming) throw e;
+        this.log(`error after the response started: ${e instanceof Error ? e.stack : e}`);
+        return this.#out.abort(e);
+      }
+    })();
+    return await Promise.race([work, this.#out.started]);
+  }
+
+  // ---- cookies -------------------------------------------------------------------------
+
+  get cookies(): Readonly<Record<string, string>> {
+    return this.#cookies ??= parseCookies(this.headers.get("cookie"));
+  }
+
+  /** Adds a Set-Cookie; HttpOnly, SameSite=Lax, Path=/ and (on HTTPS) Secure by default. */
+  setCookie(name: string, value: string, options: CookieOptions = {}): void {
+    this.headersOut.append("set-cookie", cookieHeader(name, value, options, this.isHttps));
+  }
+
+  /** The value of a signed cookie; false if its HMAC-SHA256 does not hold; undefined if absent. */
+  signedCookie(name: string, secret: string): Promise<string | false | undefined> {
+    return readSignedCookie(this.headers.get("cookie"), name, secret);
+  }
+
+  async setSignedCookie(
+    name: string,
+    value: string,
+    secret: string,
+    options: CookieOptions = {},
+  ): Promise<void> {
+    this.headersOut.append(
+      "set-cookie",
+      await signedCookieHeader(name, value, secret, options, this.isHttps),
+    );
+  }
+
+  // ---- form ----------------------------------------------------------------------------
+
+  /** Reads the query string and the (urlencoded or multipart) body once; then `req.form`. */
+  parseForm(): Promise<Form> {
+    return this.#formParsing ??= parseForm(
+      this.raw,
+      this.url,
+      {
+        maxBodySize: this.env.maxBodySize,
+        maxInMemory: MAX_IN_MEMORY,
+        uploadDir: this.env.uploadDir,
+      },
+      (path) => this.#uploads.push(path),
+    ).then((form) => this.#form = form);
+  }
+
+  get form(): Form {
+    if (!this.#form) throw new Error("req.form is not parsed yet: await req.parseForm() first");
+    return this.#form;
+  }
+
+  // ---- redirects, files, conditions ----------------------------------------------------
+
+  /** A redirect with an HTML-escaped body; a location holding CR or LF is refused (400). */
+  redirect(location: string, status = 302): Response {
+    if (/[\r\n]/.test(location)) throw new HttpError(400, "The redirect location is invalid.");
+    const url = escapeHtml(location);
+    this.headersOut.set("location", location);
+    this.contentType = "text/html; charset=utf-8";
+    this.status = status;
+    return this.respond(
+      `<!doctype html>\n<title>Redirect</title>\n<p>The document has moved <a href="${url}">here</a>.</p>\n`,
+    );
+  }
+
+  /**
+   * Sends the file at `path` (absolute, or relative to this request's file) with the same
+   * validators, conditional and range handling as static files; `offset`/`length` select a
+   * part of it, which then counts as the whole representation.
+   */
+  async sendFile(path: string, { offset = 0, length }: { offset?: number; length?: number } = {}) {
+    const full = path.startsWith("/") ? path : `${this.filename.replace(/[^/]*$/, "")}${path}`;
+    const stat = await statOrNull(full);
+    if (!stat?.isFile) throw new HttpError(404);
+    const entry = makeEntry(full, stat, this.contentType);
+    const start = Math.min(offset, stat.size);
+    const size = Math.min(length ?? stat.size - start, stat.size - start);
+    const headers = new Headers(this.#headersOut);
+    if (start === 0 && size === stat.size) return fileResponse(this.raw, entry, headers);
+    // A part is its own representation: its own length, and an ETag that names the window.
+    const part = { ...entry, size, etag: entry.etag.replace(/"$/, `-${start}-${size}"`) };
+    return fileResponse(this.raw, part, headers, start);
+  }
+
+  setEtag(etag: string): void {
+    const value = /^(W\/)?"/.test(etag) ? etag : `"${etag}"`;
+    this.#validators.etag = value;
+    this.headersOut.set("etag", value);
+  }
+
+  setLastModified(time: Date | number): void {
+    const ms = Math.floor(Math.min(Number(time), Date.now()) / 1000) * 1000;
+    this.#validators.lastModified = ms;
+    this.headersOut.set("last-modified", new Date(ms).toUTCString());
+  }
+
+  /**
+   * Checks the request's preconditions against the validators set with `setEtag` and
+   * `setLastModified`: 200 to go on, or 304/412, which `req.status` is also set to.
+   */
+  meetsConditions(): 200 | 304 | 412 {
+    const result = preconditionStatus(this.headers, this.method, this.#validators);
+    if (result !== 200) this.status = result;
+    return result;
+  }
+
+  // ---- misc ----------------------------------------------------------------------------
+
+  /** An absolute URL on this server for `path` (relative paths resolve against this URL). */
+  constructUrl(path: string): string {
+    return new URL(path, this.url).href;
+  }
+
+  log(message: string): void {
+    this.env.log(`[${this.method} ${this.path}] ${message}`);
+  }
+
+  /** `fn` runs after the response has been sent, even when the handler failed. */
+  registerCleanup(fn: () => unknown): void {
+    this.#cleanups.push(fn);
+  }
+
+  get hasCleanups(): boolean {
+    return this.#cleanups.length > 0 || this.#uploads.length > 0;
+  }
+
+  /** Runs the cleanups (errors are logged), then removes uploaded temp files. */
+  async cleanup(): Promise<void> {
+    for (const fn of this.#cleanups) {
+      try {
+        await fn();
+      } catch (e) {
+        this.log(`cleanup failed: ${e instanceof Error ? e.stack : e}`);
+      }
+    }
+    // An upload still being written when the request failed is closed by its stream first.
+    await Promise.all(
+      this.#uploads.map((p) => Deno.remove(p).catch(() => {})),
+    );
+  }
+}
+
+function prepend(head: Chunk, rest: ReadableStream<Bytes>) {
+  const first = typeof head === "string" ? new TextEncoder().encode(head) : head;
+  return rest.pipeThrough(
+    new TransformStream<Bytes, Bytes>({
+      start(controller) {
+        controller.enqueue(first);
+      },
+    }),
+  );
+}

@@ -1,0 +1,94 @@
+import { Hono } from "hono";
+import type { ServerConfig } from "../config/options.ts";
+import { Dispatcher } from "../dispatch/dispatcher.ts";
+import type { HandlerRegistry } from "../dispatch/registry.ts";
+import { Resolver } from "../dispatch/resolve.ts";
+import { statusPage } from "../http/error_pages.ts";
+import { AccessLog } from "../log/access_log.ts";
+import { defaultRegistry, DIRECTORY_INDEX } from "./handlers.ts";
+
+/** How long a file-system answer is trusted: edits show within this time (SPEC §2 decision). */
+const FS_TTL_MS = 1000;
+
+export interface RunningServer {
+  /** `http://HOST:PORT/` with the real port. */
+  url: string;
+  port: number;
+  /** Stop accepting, let in-flight requests finish (bounded), close logs. */
+  shutdown(): Promise<void>;
+}
+
+export interface ServerOptions {
+  registry?: HandlerRegistry;
+  /** Where log lines go (stderr by default). */
+  log?: (message: string) => void;
+}
+
+function formatUrl(hostname: string, port: number): string {
+  const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+  return `http://${host}:${port}/`;
+}
+
+/** Starts modts on `config`: a Hono app whose single catch-all route is the dispatcher. */
+export async function startServer(
+  config: ServerConfig,
+  options: ServerOptions = {},
+): Promise<RunningServer> {
+  const log = options.log ?? ((m: string) => console.error(m));
+  const realRoot = await Deno.realPath(config.root);
+  if (!(await Deno.stat(realRoot)).isDirectory) {
+    throw new Error(`${config.root} is not a directory`);
+  }
+  await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // One upload directory per process, so that processes sharing a data dir never touch
+  // each other's files; removed on shutdown.
+  const uploadDir = await Deno.makeTempDir({ dir: config.dataDir, prefix: "uploads-" });
+
+  const registry = options.registry ?? defaultRegistry();
+  const resolver = new Resolver(realRoot, registry, DIRECTORY_INDEX, FS_TTL_MS);
+  const accessLog = config.accessLog ? new AccessLog(config.accessLog) : null;
+  const dispatcher = new Dispatcher(resolver, registry, {
+    root: realRoot,
+    debug: config.debug,
+    maxBodySize: config.maxBodySize,
+    uploadDir,
+    options: {},
+    log,
+  }, accessLog);
+
+  const app = new Hono<{ Bindings: Deno.ServeHandlerInfo<Deno.NetAddr> }>();
+  app.all("*", (c) => dispatcher.dispatch(c.req.raw, c.env.remoteAddr.hostname));
+  app.onError((err) => {
+    log(`unhandled error: ${err.stack ?? err}`);
+    return statusPage(500);
+  });
+
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    hostname: config.host,
+    port: config.port,
+    onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
+  }, app.fetch);
+  const addr = await listening.promise;
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    stopping ??= (async () => {
+      const timeout = new Promise<void>((r) => {
+        const t = setTimeout(() => {
+          log(`shutdown: in-flight requests still running after ${config.shutdownTimeout}s`);
+          r();
+        }, config.shutdownTimeout * 1000);
+        server.finished.then(() => clearTimeout(t));
+      });
+      await Promise.race([server.shutdown(), timeout]);
+      await accessLog?.close();
+      await Deno.remove(uploadDir, { recursive: true }).catch(() => {});
+    })();
+
+  return {
+    url: formatUrl(addr.hostname, addr.port),
+    port: addr.port,
+    shutdown,
+  };
+}

@@ -1,0 +1,72 @@
+import { getMimeType } from "hono/utils/mime";
+import type { FileStat } from "../fs/stat.ts";
+
+/** What a response for one version of a file needs, computed once per version. */
+export interface FileEntry {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  contentType: string;
+  etag: string;
+  /** Last-Modified in milliseconds, whole seconds. */
+  lastModified: number;
+  lastModifiedHttp: string;
+  /** The bytes, for small files kept in memory. */
+  bytes?: Uint8Array<ArrayBuffer>;
+}
+
+export function contentTypeFor(path: string): string {
+  return getMimeType(path) ?? "application/octet-stream";
+}
+
+export function makeEntry(path: string, stat: FileStat, contentType = contentTypeFor(path)) {
+  // Never in the future (RFC 9110 §8.8.2.1), and in whole seconds as HTTP dates are.
+  const lastModified = Math.floor(Math.min(stat.mtimeMs, Date.now()) / 1000) * 1000;
+  return {
+    path,
+    size: stat.size,
+    mtimeMs: stat.mtimeMs,
+    contentType,
+    etag: `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`,
+    lastModified,
+    lastModifiedHttp: new Date(lastModified).toUTCString(),
+  } satisfies FileEntry;
+}
+
+const SMALL_FILE = 64 * 1024;
+const BUDGET = 32 * 1024 * 1024;
+
+/**
+ * Entries per file, with the bytes of small files (≤ 64 KiB, 32 MiB in all) kept in memory so
+ * the hot path does no file I/O. An entry is reused only while the stat (size, mtime) that the
+ * dispatcher hands in matches; the dispatcher's stat itself is at most a second old.
+ */
+export class FileEntries {
+  #entries = new Map<string, FileEntry>();
+  #bytes = 0;
+
+  async get(path: string, stat: FileStat): Promise<FileEntry> {
+    const hit = this.#entries.get(path);
+    if (hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs) return hit;
+    if (hit) this.#drop(path, hit);
+    const entry: FileEntry = makeEntry(path, stat);
+    if (stat.size <= SMALL_FILE) {
+      const bytes = await Deno.readFile(path);
+      // Changed between stat and read: serve it this once, cache nothing.
+      if (bytes.length !== stat.size) return { ...entry, bytes, size: bytes.length };
+      entry.bytes = bytes;
+      this.#bytes += bytes.length;
+      while (this.#bytes > BUDGET) {
+        const [oldPath, old] = this.#entries.entries().next().value!;
+        this.#drop(oldPath, old);
+      }
+    }
+    this.#entries.set(path, entry);
+    return entry;
+  }
+
+  #drop(path: string, entry: FileEntry) {
+    this.#entries.delete(path);
+    this.#bytes -= entry.bytes?.length ?? 0;
+  }
+}

@@ -1,0 +1,19 @@
+import type { Handler } from "../dispatch/registry.ts";
+import { statusPage } from "../http/error_pages.ts";
+import type { Req } from "../request/request.ts";
+import { FileEntries } from "./file_entry.ts";
+import { fileResponse } from "./file_response.ts";
+
+/** Any file that is not a module, a page or private: sent as it is, GET and HEAD only. */
+export class StaticHandler implements Handler {
+  readonly acceptsPathInfo = false;
+  #entries = new FileEntries();
+
+  async handle(req: Req): Promise<Response> {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return statusPage(405, undefined, { allow: "GET, HEAD" });
+    }
+    const entry = await this.#entries.get(req.filename, req.target.stat);
+    return fileResponse(req.raw, entry);
+  }
+}
