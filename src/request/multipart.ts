@@ -2,9 +2,7 @@
 // §3 as the fastest parser with flat memory (Request.formData() holds the whole body).
 // @deno-types="npm:@types/busboy@1.5.5"
 import busboy from "busboy";
-import { createWriteStream, openSync, type WriteStream } from "node:fs";
 import { Readable } from "node:stream";
-import { finished } from "node:stream/promises";
 import { join } from "node:path";
 import { HttpError } from "../http/status.ts";
 import type { Form, FormLimits } from "./form.ts";
@@ -44,14 +42,14 @@ export function parseMultipart(
     }
     const input = Readable.fromWeb(body as import("node:stream/web").ReadableStream);
     const writes: Promise<void>[] = [];
-    const outs: WriteStream[] = [];
+    const outs: Deno.FsFile[] = [];
     let failed = false;
     const fail = (e: unknown) => {
       if (failed) return;
       failed = true;
       input.unpipe(bb);
       input.destroy();
-      for (const out of outs) out.destroy();
+      for (const out of outs) closeQuietly(out);
       reject(asHttpError(e));
     };
     const tooMany = (what: string) => () =>
@@ -65,33 +63,57 @@ export function parseMultipart(
       const path = join(limits.uploadDir, crypto.randomUUID());
       // Opened synchronously so the file exists (and is tracked for removal) before any
       // failure can race its creation.
-      const fd = openSync(path, "wx", 0o600);
+      const out = Deno.openSync(path, { write: true, createNew: true, mode: 0o600 });
       track(path);
-      let size = 0;
-      stream.on("data", (chunk: Uint8Array) => size += chunk.length);
-      stream.on("limit", () => fail(new HttpError(413, `The upload ${name} is too large.`)));
-      const out = createWriteStream(path, { fd });
       outs.push(out);
       writes.push(
-        finished(stream.pipe(out)).then(() =>
+        writeFile(stream, out).then((size) =>
           form.add(name, {
             field: name,
             filename: info.filename ?? "",
             type: info.mimeType,
             size,
             path,
-          })
-        ),
+          }), fail),
       );
+      stream.on("limit", () => fail(new HttpError(413, `The upload ${name} is too large.`)));
     });
     bb.on("partsLimit", tooMany("parts"));
     bb.on("filesLimit", tooMany("files"));
     bb.on("fieldsLimit", tooMany("fields"));
     bb.on("error", fail);
     bb.on("close", () => {
-      Promise.all(writes).then(() => failed || resolve(), fail);
+      Promise.all(writes).then(() => failed || resolve());
     });
     input.on("error", fail);
     input.pipe(bb);
+  });
+}
+
+function closeQuietly(file: Deno.FsFile) {
+  try {
+    file.close();
+  } catch { /* already closed */ }
+}
+
+/**
+ * Copies a busboy file stream into `out`, pausing the stream until each write is on disk, so
+ * chunks never pile up in memory faster than the disk takes them.
+ */
+function writeFile(stream: Readable, out: Deno.FsFile): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    let writing = Promise.resolve();
+    stream.on("data", (chunk: Uint8Array) => {
+      stream.pause();
+      size += chunk.length;
+      writing = writing.then(async () => {
+        for (let at = 0; at < chunk.length;) at += await out.write(chunk.subarray(at));
+        stream.resume();
+      });
+      writing.catch(reject);
+    });
+    stream.on("end", () => writing.then(() => (closeQuietly(out), resolve(size)), reject));
+    stream.on("error", reject);
   });
 }

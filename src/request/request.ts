@@ -286,8 +286,12 @@ export class Req {
     return this.#cleanups.length > 0 || this.#uploads.length > 0;
   }
 
-  /** Runs the cleanups (errors are logged), then removes uploaded temp files. */
+  /**
+   * After the response: removes uploaded temp files (a handler that keeps an upload moves it
+   * first), then runs the registered cleanups in order; a failing one is logged.
+   */
   async cleanup(): Promise<void> {
+    await Promise.all(this.#uploads.map((p) => Deno.remove(p).catch(() => {})));
     for (const fn of this.#cleanups) {
       try {
         await fn();
@@ -295,10 +299,6 @@ export class Req {
         this.log(`cleanup failed: ${e instanceof Error ? e.stack : e}`);
       }
     }
-    // An upload still being written when the request failed is closed by its stream first.
-    await Promise.all(
-      this.#uploads.map((p) => Deno.remove(p).catch(() => {})),
-    );
   }
 }
 
