@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import denoJson from "../deno.json" with { type: "json" };
+import { runCli, spawnServer, tempTree } from "./helpers.ts";
+
+Deno.test("--help for modts and for each command", async () => {
+  const main = await runCli(["--help"]);
+  assert.equal(main.code, 0);
+  assert.match(main.stdout, /Usage: modts COMMAND/);
+  for (const cmd of ["serve", "check", "create", "version"]) {
+    const r = await runCli([cmd, "--help"]);
+    assert.equal(r.code, 0, cmd);
+    assert.match(r.stdout, new RegExp(`Usage: modts ${cmd}`), cmd);
+  }
+  const serve = await runCli(["serve", "-h"]);
+  for (
+    const flag of [
+      "--host",
+      "--port",
+      "--debug",
+      "--autoreload",
+      "--kv",
+      "--data-dir",
+      "--access-log",
+    ]
+  ) {
+    assert.ok(serve.stdout.includes(flag), flag);
+  }
+});
+
+Deno.test("version names modts, Deno, V8, TypeScript, Hono and Eta", async () => {
+  const r = await runCli(["version"]);
+  assert.equal(r.code, 0);
+  assert.equal(
+    r.stdout,
+    [
+      `modts ${denoJson.version}`,
+      `deno ${Deno.version.deno}`,
+      `v8 ${Deno.version.v8}`,
+      `typescript ${Deno.version.typescript}`,
+      "hono 4.13.19",
+      "eta 4.6.0",
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("bad usage: one line on stderr and exit code 2", async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [[], /^modts: a command is needed \(try --help\)\n$/],
+    [["frobnicate"], /^modts: unknown command "frobnicate" \(try --help\)\n$/],
+    [["serve", "--bogus"], /^modts serve: unknown flag --bogus\n$/],
+    [
+      ["serve", "--port", "http"],
+      /^modts serve: command line: invalid value "http" for --port: .*\n$/,
+    ],
+    [["serve", "--port=70000"], /^modts serve: command line: invalid value "70000" for --port/],
+    [["serve", "--port"], /^modts serve: --port needs a value \(PORT\)\n$/],
+    [["serve", "--debug=yes"], /^modts serve: --debug takes no value\n$/],
+    [["serve", "--no-port"], /^modts serve: unknown flag --no-port\n$/],
+    [["serve", "--max-body-size", "lots"], /invalid value "lots" for --max-body-size/],
+    [["serve", "a", "b"], /^modts serve: unexpected argument "b"\n$/],
+    [["check"], /^modts check: check needs a ROOT directory\n$/],
+    [["version", "--verbose"], /^modts version: unknown flag --verbose\n$/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = await runCli(args);
+    assert.equal(r.code, 2, args.join(" "));
+    assert.match(r.stderr, pattern, args.join(" "));
+    assert.equal(r.stderr.trim().split("\n").length, 1, args.join(" "));
+  }
+});
+
+Deno.test("serve --port 0 prints the real address and serves ROOT", async () => {
+  const base = await tempTree({ "site/index.html": "hello from site" });
+  const server = await spawnServer([join(base, "site"), "--port", "0"]);
+  try {
+    assert.match(server.output(), /^modts serving .*site at http:\/\/127\.0\.0\.1:\d+\/\n/);
+    assert.notEqual(server.port, 0);
+    const res = await fetch(server.url);
+    assert.equal(await res.text(), "hello from site");
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+});
+
+Deno.test("the config file beside ROOT sets flags; flags win; its paths are relative to it", async () => {
+  const base = await tempTree({
+    "site/index.html": "configured",
+    "modts.config.json": JSON.stringify({ port: 1, accessLog: "logs/access.log", debug: true }),
+    "logs/.keep": "",
+  });
+  const server = await spawnServer([join(base, "site"), "--port", "0"]);
+  try {
+    assert.match(server.output(), /\(config: .*modts\.config\.json\)/);
+    const res = await fetch(`${server.url}?q=1`, {
+      headers: { "user-agent": 'test "agent"', referer: "http://ref.test/" },
+    });
+    assert.equal(await res.text(), "configured");
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+  const log = await Deno.readTextFile(join(base, "logs/access.log"));
+  assert.match(
+    log,
+    /^127\.0\.0\.1 - - \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET \/\?q=1 HTTP\/1\.1" 200 10 "http:\/\/ref\.test\/" "test \\"agent\\""\n$/,
+  );
+});
+
+Deno.test("a TS config file works; an unknown key or two config files are usage errors", async () => {
+  const ts = await tempTree({
+    "site/index.html": "ts config",
+    "modts.config.ts": "export default { port: 0, host: '127.0.0.1' };",
+  });
+  const server = await spawnServer([join(ts, "site")]);
+  try {
+    assert.equal(await (await fetch(server.url)).text(), "ts config");
+  } finally {
+    await server.stop();
+  }
+  const bad = await tempTree({ "site/x": "", "modts.config.json": '{"prot": 8000}' });
+  const r = await runCli(["serve", join(bad, "site")]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown setting "prot"/);
+  const both = await tempTree({
+    "site/x": "",
+    "modts.config.json": "{}",
+    "modts.config.ts": "export default {}",
+  });
+  const r2 = await runCli(["serve", join(both, "site")]);
+  assert.equal(r2.code, 2);
+  assert.match(r2.stderr, /keep one/);
+});
+
+Deno.test("create scaffolds a site that serves, and refuses to overwrite", async () => {
+  const dir = join(await Deno.makeTempDir(), "mysite");
+  const r = await runCli(["create", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(await Deno.readTextFile(join(dir, "public/index.html")), /It works/);
+  const again = await runCli(["create", dir]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /already exists; nothing was written/);
+  const server = await spawnServer([join(dir, "public"), "--port", "0"]);
+  try {
+    assert.match(server.output(), /config: .*mysite\/modts\.config\.json/);
+    const res = await fetch(server.url);
+    assert.match(await res.text(), /It works/);
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("check reports config errors and escaping symlinks, and fails on errors", async () => {
+  const base = await tempTree({ "site/index.html": "ok", "secret.txt": "s", "site/m.ts.bak": "" });
+  await Deno.symlink(join(base, "secret.txt"), join(base, "site/out.txt"));
+  const ok = await runCli(["check", join(base, "site")]);
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /out\.txt: symlink leads outside ROOT .* never served \(warning\)/);
+  assert.match(ok.stdout, /m\.ts\.bak: no handler serves source files: never served \(warning\)/);
+  assert.match(ok.stdout, /checked 2 files: 0 errors, 2 warnings\n$/);
+
+  await Deno.writeTextFile(join(base, "modts.config.json"), '{"port": "many"}');
+  const bad = await runCli(["check", join(base, "site")]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stdout, /invalid value "many" for --port/);
+
+  const missing = await runCli(["check", join(base, "nope")]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /nope: /);
+});

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { echoRegistry } from "./fixtures/echo_handler.ts";
+import { serveRoot, tempTree } from "./helpers.ts";
+
+Deno.test("production errors: a plain 500 that reveals nothing; the log has the stack", async () => {
+  await using s = await serveRoot(await tempTree({ "e.ts": "" }), {}, echoRegistry());
+  const res = await s.fetch("/e/throw");
+  assert.equal(res.status, 500);
+  assert.equal(res.headers.get("content-type"), "text/html; charset=utf-8");
+  const body = await res.text();
+  assert.equal(
+    body,
+    "<!doctype html>\n<title>500 Internal Server Error</title>\n<h1>500 Internal Server Error</h1>\n",
+  );
+  assert.match(
+    s.logs.join("\n"),
+    /error serving \/e\/throw: Error: <b>boom<\/b> secret-detail\n\s+at /,
+  );
+  // Still healthy.
+  assert.equal(await (await s.fetch("/e/hello")).text(), "hello");
+});
+
+Deno.test("debug errors: a 500 page with the escaped error and stack", async () => {
+  await using s = await serveRoot(await tempTree({ "e.ts": "" }), { debug: true }, echoRegistry());
+  const res = await s.fetch("/e/throw?x=<i>");
+  assert.equal(res.status, 500);
+  const body = await res.text();
+  assert.match(body, /Error: &lt;b&gt;boom&lt;\/b&gt; secret-detail/);
+  assert.match(body, /at .*echo_handler\.ts/);
+  assert.ok(!body.includes("<b>boom"));
+  assert.match(body, /<code>\/e\/throw<\/code>/);
+});
+
+Deno.test("an HttpError from a handler sets the status and an escaped message", async () => {
+  await using s = await serveRoot(await tempTree({ "e.ts": "" }), {}, echoRegistry());
+  const res = await s.fetch("/e/http-error");
+  assert.equal(res.status, 400);
+  assert.match(await res.text(), /<p>bad &lt;input&gt;<\/p>/);
+  const missing = await s.fetch("/e/no-such-action");
+  assert.equal(missing.status, 404);
+  await missing.body?.cancel();
+});
+
+Deno.test("the handler registry: kinds without a handler are never served", async () => {
+  // Without a module handler, .ts files are not reachable in any form.
+  await using s = await serveRoot(await tempTree({ "e.ts": "SOURCE", "index.html": "home" }));
+  for (const path of ["/e.ts", "/e", "/e/hello", "/nothing"]) {
+    const res = await s.fetch(path);
+    assert.equal(res.status, 404, path);
+    assert.ok(!(await res.text()).includes("SOURCE"));
+  }
+  // With one, `/name` finds name.ts and `/` prefers index.ts only if it exists.
+  await using p = await serveRoot(
+    await tempTree({ "e.ts": "", "index.html": "home" }),
+    {},
+    echoRegistry(),
+  );
+  assert.equal(await (await p.fetch("/e/hello")).text(), "hello");
+  assert.equal(await (await p.fetch("/e.ts/hello")).text(), "hello");
+  assert.equal(await (await p.fetch("/")).text(), "home");
+});
+
+Deno.test("a missing name falls back to index.ts of its directory with the name as path info", async () => {
+  await using s = await serveRoot(
+    await tempTree({ "sub/index.ts": "", "index.ts": "" }),
+    {},
+    echoRegistry(),
+  );
+  assert.equal(await (await s.fetch("/hello")).text(), "hello");
+  assert.equal(await (await s.fetch("/sub/hello")).text(), "hello");
+  const res = await s.fetch("/sub/nothing");
+  assert.equal(res.status, 404);
+  await res.body?.cancel();
+});
