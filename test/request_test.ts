@@ -1,7 +1,7 @@
 // The request object's members, each on a real Request (no server needed for these).
 import assert from "node:assert/strict";
 import { HttpError } from "../src/http/status.ts";
-import { Req, type RequestEnv } from "../src/request/request.ts";
+import { Req, type SiteEnv } from "../src/request/request.ts";
 import { tempTree } from "./helpers.ts";
 
 const logs: string[] = [];
@@ -9,7 +9,7 @@ const logs: string[] = [];
 async function makeReq(
   url = "http://example.test/app/hello.ts/say?a=1&a=2&b=",
   init: RequestInit = {},
-  env: Partial<RequestEnv> = {},
+  env: Partial<SiteEnv> = {},
 ): Promise<Req> {
   const raw = new Request(url, init);
   const u = new URL(url);
@@ -26,10 +26,9 @@ async function makeReq(
     maxBodySize: 1024,
     uploadDir,
     options: { color: "blue" },
-    remoteAddr: "127.0.0.9",
     log: (m) => logs.push(m),
     ...env,
-  });
+  }, "127.0.0.9");
 }
 
 Deno.test("req: basic members", async () => {

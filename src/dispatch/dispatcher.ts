@@ -1,12 +1,9 @@
 import { debugPage, statusPage } from "../http/error_pages.ts";
 import { HttpError } from "../http/status.ts";
 import type { AccessLog } from "../log/access_log.ts";
-import { Req, type RequestEnv } from "../request/request.ts";
+import { Req, type SiteEnv } from "../request/request.ts";
 import type { HandlerRegistry } from "./registry.ts";
-import type { Resolver } from "./resolve.ts";
-
-/** What every request shares; the dispatcher adds the remote address. */
-export type SiteEnv = Omit<RequestEnv, "remoteAddr">;
+import type { Resolution, Resolver } from "./resolve.ts";
 
 /**
  * The one catch-all: URL → resolver → handler by file kind → response, with the error page,
@@ -20,25 +17,60 @@ export class Dispatcher {
     private accessLog: AccessLog | null,
   ) {}
 
-  async dispatch(raw: Request, remoteAddr: string): Promise<Response> {
+  /**
+   * Answers one request. Every step may answer synchronously (a cached resolution, a cached
+   * static file), and then no promise is created at all: on a small static file each await
+   * cost about a microsecond, a tenth of the whole request.
+   */
+  dispatch(raw: Request, remoteAddr: string): Response | Promise<Response> {
     const url = new URL(raw.url);
-    let req: Req | undefined;
-    let res: Response;
     try {
-      const r = await this.resolver.resolve(url.pathname);
-      if (r.type === "target") {
-        req = new Req(raw, url, r.target, { ...this.site, remoteAddr });
-        const handler = this.registry.get(r.target.kind)!;
-        res = await req.run((q) => handler.handle(q));
-      } else if (r.type === "redirect") {
-        res = new Response(null, { status: 301, headers: { location: r.location + url.search } });
-      } else {
-        res = statusPage(r.status);
-      }
+      const r = this.resolver.resolve(url.pathname);
+      return r instanceof Promise
+        ? r.then(
+          (r) => this.#handle(raw, url, r, remoteAddr),
+          (e) => this.#fail(raw, url, e, remoteAddr),
+        )
+        : this.#handle(raw, url, r, remoteAddr);
     } catch (e) {
-      res = this.#errorResponse(e, url);
+      return this.#fail(raw, url, e, remoteAddr);
     }
-    if (req?.hasCleanups) res = afterBody(res, () => req!.cleanup());
+  }
+
+  #handle(raw: Request, url: URL, r: Resolution, remoteAddr: string): Response | Promise<Response> {
+    if (r.type === "redirect") {
+      const location = r.location + url.search;
+      return this.#finish(
+        raw,
+        url,
+        remoteAddr,
+        new Response(null, { status: 301, headers: { location } }),
+      );
+    }
+    if (r.type === "status") return this.#finish(raw, url, remoteAddr, statusPage(r.status));
+    const req = new Req(raw, url, r.target, this.site, remoteAddr);
+    const handler = this.registry.get(r.target.kind)!;
+    let res: Response | Promise<Response>;
+    try {
+      res = req.run((q) => handler.handle(q));
+    } catch (e) {
+      return this.#finish(raw, url, remoteAddr, this.#errorResponse(e, url), req);
+    }
+    return res instanceof Promise
+      ? res.then(
+        (res) => this.#finish(raw, url, remoteAddr, res, req),
+        (e) => this.#finish(raw, url, remoteAddr, this.#errorResponse(e, url), req),
+      )
+      : this.#finish(raw, url, remoteAddr, res, req);
+  }
+
+  #fail(raw: Request, url: URL, e: unknown, remoteAddr: string): Response {
+    return this.#finish(raw, url, remoteAddr, this.#errorResponse(e, url));
+  }
+
+  /** The request's cleanups after the body, and the access-log line. */
+  #finish(raw: Request, url: URL, remoteAddr: string, res: Response, req?: Req): Response {
+    if (req?.hasCleanups) res = afterBody(res, () => req.cleanup());
     this.accessLog?.record({
       raw,
       url,

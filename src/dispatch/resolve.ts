@@ -21,7 +21,7 @@ const FORBIDDEN: Resolution = { type: "status", status: 403 };
  * inside the root (no symlink leads out). Results are reused for `ttlMs`.
  */
 export class Resolver {
-  #results: TtlCache<string, Promise<Resolution>>;
+  #results: TtlCache<string, Resolution | Promise<Resolution>>;
   #stats: StatCache;
   #realRoot: string;
 
@@ -36,12 +36,22 @@ export class Resolver {
     this.#stats = new StatCache(ttlMs);
   }
 
-  resolve(pathname: string): Promise<Resolution> {
-    const hit = this.#results.get(pathname);
+  /**
+   * Synchronous for a URL resolved in the last `ttlMs` (the hot path); a promise otherwise,
+   * shared by concurrent requests for the same URL.
+   */
+  resolve(pathname: string): Resolution | Promise<Resolution> {
+    const now = Date.now();
+    const hit = this.#results.get(pathname, now);
     if (hit !== undefined) return hit;
-    const p = this.#resolve(pathname);
-    p.catch(() => this.#results.delete(pathname));
-    return this.#results.set(pathname, p);
+    const p = this.#resolve(pathname).then(
+      (r) => this.#results.set(pathname, r, now),
+      (e) => {
+        this.#results.delete(pathname);
+        throw e;
+      },
+    );
+    return this.#results.set(pathname, p, now);
   }
 
   async #resolve(pathname: string): Promise<Resolution> {

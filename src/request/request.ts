@@ -4,7 +4,7 @@ import { HttpError } from "../http/status.ts";
 import type { FileKind } from "../dispatch/names.ts";
 import { type FileStat, statOrNull } from "../fs/stat.ts";
 import { fileResponse } from "../static/file_response.ts";
-import { makeEntry } from "../static/file_entry.ts";
+import { makeEntry, withHeaders } from "../static/file_entry.ts";
 import {
   cookieHeader,
   type CookieOptions,
@@ -28,14 +28,13 @@ export interface Target {
   stat: FileStat;
 }
 
-/** What the server gives each request. */
-export interface RequestEnv {
+/** What every request of a site shares. */
+export interface SiteEnv {
   root: string;
   debug: boolean;
   maxBodySize: number;
   uploadDir: string;
   options: Readonly<Record<string, string>>;
-  remoteAddr: string;
   log(message: string): void;
 }
 
@@ -65,23 +64,25 @@ export class Req {
   #cookies?: Record<string, string>;
   #form?: Form;
   #formParsing?: Promise<Form>;
-  #cleanups: Array<() => unknown> = [];
-  #uploads: string[] = [];
-  #validators: Validators = {};
-  readonly #out = new Output();
+  // Allocated on first use: most requests never need them.
+  #cleanups?: Array<() => unknown>;
+  #uploads?: string[];
+  #validators?: Validators;
+  #output?: Output;
 
   constructor(
     readonly raw: Request,
     readonly url: URL,
     readonly target: Target,
-    readonly env: RequestEnv,
+    readonly site: SiteEnv,
+    readonly remoteAddr: string,
   ) {
     this.method = raw.method;
     this.headers = raw.headers;
     this.path = target.scriptPath + target.pathInfo;
     this.pathInfo = target.pathInfo;
     this.filename = target.file;
-    this.options = env.options;
+    this.options = site.options;
   }
 
   get query(): URLSearchParams {
@@ -92,15 +93,16 @@ export class Req {
     return this.#headersOut ??= new Headers();
   }
 
-  get remoteAddr(): string {
-    return this.env.remoteAddr;
-  }
-
   get isHttps(): boolean {
     return this.url.protocol === "https:";
   }
 
   // ---- output --------------------------------------------------------------------------
+
+  // Created on first use: static files and most handlers never write.
+  get #out(): Output {
+    return this.#output ??= new Output();
+  }
 
   /** Appends to the body; buffered until the handler returns or `flush()` is called. */
   write(chunk: Chunk): void {
@@ -123,7 +125,7 @@ export class Req {
    */
   respond(body: Chunk | ReadableStream<Bytes> | null = null): Response {
     const init = this.#init();
-    const chunks = this.#out.chunks;
+    const chunks = this.#output?.chunks ?? [];
     let payload: BodyInit | null = body;
     if (chunks.length > 0) {
       payload = body instanceof ReadableStream ? prepend(joinChunks(chunks), body) : joinChunks(
@@ -146,20 +148,29 @@ export class Req {
     return { status: this.status, headers };
   }
 
-  /** Runs a content handler, settling a streamed response if the handler flushed. */
-  async run(handler: (req: Req) => Response | Promise<Response>): Promise<Response> {
+  /**
+   * Runs a content handler. A synchronous answer is returned as it is (the static-file hot
+   * path); otherwise the response is whichever comes first: the handler's, or the streamed
+   * one that `flush()` starts.
+   */
+  run(handler: (req: Req) => Response | Promise<Response>): Response | Promise<Response> {
+    const result = handler(this);
+    return result instanceof Promise ? this.#settle(result) : result;
+  }
+
+  async #settle(result: Promise<Response>): Promise<Response> {
+    const out = this.#out;
     const work = (async () => {
       try {
-        const res = await handler(this);
-        if (!this.#out.streaming) return res;
-        return await this.#out.end(res.body);
+        const res = await result;
+        return out.streaming ? await out.end(res.body) : res;
       } catch (e) {
-        if (!this.#out.streaming) throw e;
+        if (!out.streaming) throw e;
         this.log(`error after the response started: ${e instanceof Error ? e.stack : e}`);
-        return this.#out.abort(e);
+        return out.abort(e);
       }
     })();
-    return await Promise.race([work, this.#out.started]);
+    return await Promise.race([work, out.started]);
   }
 
   // ---- cookies -------------------------------------------------------------------------
@@ -198,11 +209,11 @@ export class Req {
       this.raw,
       this.url,
       {
-        maxBodySize: this.env.maxBodySize,
+        maxBodySize: this.site.maxBodySize,
         maxInMemory: MAX_IN_MEMORY,
-        uploadDir: this.env.uploadDir,
+        uploadDir: this.site.uploadDir,
       },
-      (path) => this.#uploads.push(path),
+      (path) => (this.#uploads ??= []).push(path),
     ).then((form) => this.#form = form);
   }
 
@@ -240,19 +251,23 @@ export class Req {
     const headers = new Headers(this.#headersOut);
     if (start === 0 && size === stat.size) return fileResponse(this.raw, entry, headers);
     // A part is its own representation: its own length, and an ETag that names the window.
-    const part = { ...entry, size, etag: entry.etag.replace(/"$/, `-${start}-${size}"`) };
+    const part = withHeaders({
+      ...entry,
+      size,
+      etag: entry.etag.replace(/"$/, `-${start}-${size}"`),
+    });
     return fileResponse(this.raw, part, headers, start);
   }
 
   setEtag(etag: string): void {
     const value = /^(W\/)?"/.test(etag) ? etag : `"${etag}"`;
-    this.#validators.etag = value;
+    (this.#validators ??= {}).etag = value;
     this.headersOut.set("etag", value);
   }
 
   setLastModified(time: Date | number): void {
     const ms = Math.floor(Math.min(Number(time), Date.now()) / 1000) * 1000;
-    this.#validators.lastModified = ms;
+    (this.#validators ??= {}).lastModified = ms;
     this.headersOut.set("last-modified", new Date(ms).toUTCString());
   }
 
@@ -261,7 +276,7 @@ export class Req {
    * `setLastModified`: 200 to go on, or 304/412, which `req.status` is also set to.
    */
   meetsConditions(): 200 | 304 | 412 {
-    const result = preconditionStatus(this.headers, this.method, this.#validators);
+    const result = preconditionStatus(this.headers, this.method, this.#validators ?? {});
     if (result !== 200) this.status = result;
     return result;
   }
@@ -274,16 +289,16 @@ export class Req {
   }
 
   log(message: string): void {
-    this.env.log(`[${this.method} ${this.path}] ${message}`);
+    this.site.log(`[${this.method} ${this.path}] ${message}`);
   }
 
   /** `fn` runs after the response has been sent, even when the handler failed. */
   registerCleanup(fn: () => unknown): void {
-    this.#cleanups.push(fn);
+    (this.#cleanups ??= []).push(fn);
   }
 
   get hasCleanups(): boolean {
-    return this.#cleanups.length > 0 || this.#uploads.length > 0;
+    return this.#cleanups !== undefined || this.#uploads !== undefined;
   }
 
   /**
@@ -291,8 +306,8 @@ export class Req {
    * first), then runs the registered cleanups in order; a failing one is logged.
    */
   async cleanup(): Promise<void> {
-    await Promise.all(this.#uploads.map((p) => Deno.remove(p).catch(() => {})));
-    for (const fn of this.#cleanups) {
+    await Promise.all((this.#uploads ?? []).map((p) => Deno.remove(p).catch(() => {})));
+    for (const fn of this.#cleanups ?? []) {
       try {
         await fn();
       } catch (e) {

@@ -7,13 +7,20 @@ import { fileResponse } from "./file_response.ts";
 /** Any file that is not a module, a page or private: sent as it is, GET and HEAD only. */
 export class StaticHandler implements Handler {
   readonly acceptsPathInfo = false;
-  #entries = new FileEntries();
+  #entries: FileEntries;
 
-  async handle(req: Req): Promise<Response> {
+  /** `declareLength`: see FileEntries (true when an access log reads Content-Length). */
+  constructor({ declareLength }: { declareLength: boolean }) {
+    this.#entries = new FileEntries(declareLength);
+  }
+
+  handle(req: Req): Response | Promise<Response> {
     if (req.method !== "GET" && req.method !== "HEAD") {
       return statusPage(405, undefined, { allow: "GET, HEAD" });
     }
-    const entry = await this.#entries.get(req.filename, req.target.stat);
-    return fileResponse(req.raw, entry);
+    const entry = this.#entries.get(req.filename, req.target.stat);
+    return entry instanceof Promise
+      ? entry.then((e) => fileResponse(req.raw, e))
+      : fileResponse(req.raw, entry);
   }
 }

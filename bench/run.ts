@@ -1,0 +1,223 @@
+// `deno task bench`: modts and anchor servers on 127.0.0.1, loaded with wrk one at a time,
+// with ratios against the anchors measured in the same run. Settings from the environment:
+// DURATION (s, default 8), WARMUP (s, 2), CONNS (50), THREADS (2), ROUNDS (1), ONLY (row names).
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname!, "..");
+const env = (name: string, fallback: number) => Number(Deno.env.get(name) ?? fallback);
+const DURATION = env("DURATION", 8);
+const WARMUP = env("WARMUP", 2);
+const CONNS = env("CONNS", 50);
+const THREADS = env("THREADS", 2);
+const ROUNDS = env("ROUNDS", 1);
+const ONLY = Deno.env.get("ONLY")?.split(",");
+
+interface Row {
+  name: string;
+  /** Server command (deno args); it prints its http://…/ address. */
+  args: string[];
+  path: string;
+  /** Anchors this row is compared with. */
+  vs?: string[];
+}
+
+async function ensureWrk(): Promise<void> {
+  const has = () =>
+    new Deno.Command("wrk", { args: ["--version"], stdout: "null", stderr: "null" }).output()
+      .then(() => true, () => false);
+  if (await has()) return;
+  console.error("wrk not found: installing it with apt-get (Debian package wrk)");
+  for (const args of [["update"], ["install", "-y", "wrk"]]) {
+    const r = await new Deno.Command("apt-get", { args, stdout: "null", stderr: "inherit" })
+      .output().catch(() => null);
+    if (!r?.success) {
+      console.error("could not install wrk; run `apt-get install -y wrk` as root, then again.");
+      Deno.exit(1);
+    }
+  }
+}
+
+async function makeSite(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "modts-bench-" });
+  await Deno.mkdir(join(dir, "site"));
+  await Deno.writeTextFile(join(dir, "site/small.txt"), "Hello, World!");
+  await Deno.writeFile(
+    join(dir, "site/1mib.bin"),
+    new Uint8Array(1024 * 1024).map((_, i) => i % 251),
+  );
+  return dir;
+}
+
+interface Server {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+async function start(args: string[]): Promise<Server> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "inherit",
+    stdin: "null",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let out = "";
+  let m: RegExpExecArray | null = null;
+  while (!(m = /http:\/\/\S+?\//.exec(out))) {
+    const r = await reader.read();
+    if (r.done) throw new Error(`server ${args.join(" ")} exited before it was ready`);
+    out += r.value;
+  }
+  // Keep draining stdout so the server never blocks on a full pipe.
+  (async () => {
+    while (!(await reader.read()).done);
+  })();
+  return {
+    url: m[0],
+    pid: child.pid,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+    },
+  };
+}
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  rssMiB: number;
+}
+
+function ms(v: string): number {
+  const n = parseFloat(v);
+  if (v.endsWith("us")) return n / 1000;
+  if (v.endsWith("ms")) return n;
+  if (v.endsWith("s")) return n * 1000;
+  return n;
+}
+
+async function wrk(url: string, seconds: number): Promise<string> {
+  const out = await new Deno.Command("wrk", {
+    args: [`-t${THREADS}`, `-c${CONNS}`, `-d${seconds}s`, "--latency", url],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return new TextDecoder().decode(out.stdout);
+}
+
+async function rssMiB(pid: number): Promise<number> {
+  const status = await Deno.readTextFile(`/proc/${pid}/status`);
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+async function measure(row: Row): Promise<Result> {
+  const server = await start(row.args);
+  try {
+    const url = new URL(row.path, server.url).href;
+    const check = await fetch(url);
+    await check.body?.cancel();
+    if (check.status !== 200) throw new Error(`${row.name}: ${url} answered ${check.status}`);
+    await wrk(url, WARMUP);
+    const text = await wrk(url, DURATION);
+    const errors = [...text.matchAll(/(?:Non-2xx or 3xx responses|Socket errors):.*?(\d+)/g)]
+      .reduce((n, m) => n + Number(m[1]), 0);
+    return {
+      rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)![1]),
+      p50: ms(/ 50%\s+(\S+)/.exec(text)![1]),
+      p99: ms(/ 99%\s+(\S+)/.exec(text)![1]),
+      errors,
+      rssMiB: await rssMiB(server.pid),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+await ensureWrk();
+const dir = await makeSite();
+const site = join(dir, "site");
+const run = ["run", "--allow-all"];
+const rows: Row[] = [
+  {
+    name: "raw-small",
+    args: [...run, "bench/anchors/raw.ts", join(site, "small.txt"), "text/plain; charset=utf-8"],
+    path: "/",
+  },
+  {
+    name: "raw-small-validators",
+    args: [
+      ...run,
+      "bench/anchors/raw.ts",
+      join(site, "small.txt"),
+      "text/plain; charset=utf-8",
+      "validators",
+    ],
+    path: "/",
+  },
+  { name: "hono-hello", args: [...run, "bench/anchors/hono.ts"], path: "/hello/world" },
+  {
+    name: "modts-static-small",
+    args: [...run, "main.ts", "serve", site, "--port", "0"],
+    path: "/small.txt",
+    vs: ["raw-small", "raw-small-validators", "hono-hello"],
+  },
+  {
+    name: "raw-1mib",
+    args: [...run, "bench/anchors/raw.ts", join(site, "1mib.bin"), "application/octet-stream"],
+    path: "/",
+  },
+  {
+    name: "modts-static-1mib",
+    args: [...run, "main.ts", "serve", site, "--port", "0"],
+    path: "/1mib.bin",
+    vs: ["raw-1mib"],
+  },
+].filter((r) => !ONLY || ONLY.includes(r.name));
+
+const results = new Map<string, Result[]>();
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const row of rows) {
+    const r = await measure(row);
+    console.error(`round ${round} ${row.name}: ${Math.round(r.rps)} req/s`);
+    results.set(row.name, [...(results.get(row.name) ?? []), r]);
+  }
+}
+await Deno.remove(dir, { recursive: true });
+
+const med = (name: string, key: keyof Result) => median(results.get(name)!.map((r) => r[key]));
+const lines = [
+  `# modts bench ${new Date().toISOString()}`,
+  "",
+  `wrk -t${THREADS} -c${CONNS} -d${DURATION}s (warm-up ${WARMUP}s), ${ROUNDS} round(s), medians;` +
+  ` deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores.`,
+  "",
+  "| row | req/s | ratios | p50 ms | p99 ms | errors | RSS MiB |",
+  "|---|---:|---|---:|---:|---:|---:|",
+  ...rows.map((row) => {
+    const rps = med(row.name, "rps");
+    const ratios = (row.vs ?? []).filter((a) => results.has(a))
+      .map((a) => `${(rps / med(a, "rps")).toFixed(2)}× ${a}`).join(", ");
+    return `| ${row.name} | ${Math.round(rps)} | ${ratios || "anchor"} | ${
+      med(row.name, "p50").toFixed(2)
+    } | ${med(row.name, "p99").toFixed(2)} | ${med(row.name, "errors")} | ${
+      med(row.name, "rssMiB").toFixed(0)
+    } |`;
+  }),
+];
+const report = lines.join("\n") + "\n";
+console.log(report);
+await Deno.mkdir(join(ROOT, "bench/results"), { recursive: true });
+await Deno.writeTextFile(
+  join(ROOT, `bench/results/${new Date().toISOString().replace(/[:.]/g, "-")}.md`),
+  report,
+);
