@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { HandlerRegistry } from "../src/dispatch/registry.ts";
+import { StaticHandler } from "../src/static/static_handler.ts";
 import { echoRegistry } from "./fixtures/echo_handler.ts";
 import { serveRoot, tempTree } from "./helpers.ts";
 
@@ -43,7 +45,15 @@ Deno.test("an HttpError from a handler sets the status and an escaped message", 
 
 Deno.test("the handler registry: kinds without a handler are never served", async () => {
   // Without a module handler, .ts files are not reachable in any form.
-  await using s = await serveRoot(await tempTree({ "e.ts": "SOURCE", "index.html": "home" }));
+  const staticOnly = new HandlerRegistry().register(
+    "static",
+    new StaticHandler({ declareLength: false }),
+  );
+  await using s = await serveRoot(
+    await tempTree({ "e.ts": "SOURCE", "index.html": "home" }),
+    {},
+    staticOnly,
+  );
   for (const path of ["/e.ts", "/e", "/e/hello", "/nothing"]) {
     const res = await s.fetch(path);
     assert.equal(res.status, 404, path);

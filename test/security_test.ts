@@ -26,7 +26,7 @@ async function layout() {
     "root/hello.ts.bak": SOURCE,
     "root/page.psp.orig": SOURCE,
     "root/#hello.ts#": SOURCE,
-    "root/UPPER.TS": SOURCE,
+    "root/UPPER.TS": `// ${SOURCE}\nexport const other = 1;`,
     "root/comp.tsx": SOURCE,
     "root/mod.mts": SOURCE,
   });

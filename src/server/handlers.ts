@@ -1,17 +1,20 @@
 import { HandlerRegistry } from "../dispatch/registry.ts";
+import { Publisher } from "../publisher/publisher.ts";
 import { StaticHandler } from "../static/static_handler.ts";
 
 export interface RegistryOptions {
   /** Whether an access log will read Content-Length from responses. */
   accessLog: boolean;
+  autoreload: boolean;
 }
 
-/** The handlers modts ships, by file kind. The publisher and server pages register here. */
-export function defaultRegistry(options: RegistryOptions = { accessLog: false }): HandlerRegistry {
-  return new HandlerRegistry().register(
-    "static",
-    new StaticHandler({ declareLength: options.accessLog }),
-  );
+/** The handlers modts ships, by file kind; server pages will register here too. */
+export function defaultRegistry(
+  options: RegistryOptions = { accessLog: false, autoreload: true },
+): HandlerRegistry {
+  return new HandlerRegistry()
+    .register("static", new StaticHandler({ declareLength: options.accessLog }))
+    .register("module", new Publisher({ autoreload: options.autoreload }));
 }
 
 /** Index files tried for a directory URL, in order (SPEC §2). */

@@ -44,7 +44,8 @@ export async function startServer(
   // each other's files; removed on shutdown.
   const uploadDir = await Deno.makeTempDir({ dir: config.dataDir, prefix: "uploads-" });
 
-  const registry = options.registry ?? defaultRegistry({ accessLog: config.accessLog !== null });
+  const registry = options.registry ??
+    defaultRegistry({ accessLog: config.accessLog !== null, autoreload: config.autoreload });
   const resolver = new Resolver(realRoot, registry, DIRECTORY_INDEX, FS_TTL_MS);
   const accessLog = config.accessLog ? new AccessLog(config.accessLog) : null;
   const dispatcher = new Dispatcher(resolver, registry, {

@@ -1,0 +1,101 @@
+import { HttpError } from "../http/status.ts";
+import type { FieldValue, Form, Upload } from "../request/form.ts";
+import type { Req } from "../request/request.ts";
+import type { Param, ParamType } from "./signatures.ts";
+
+const TRUE = new Set(["true", "1", "on", "yes"]);
+const FALSE = new Set(["false", "0", "off", "no"]);
+
+function bad(name: string, type: ParamType, got: FieldValue | FieldValue[]): HttpError {
+  const shown = typeof got === "string"
+    ? JSON.stringify(got)
+    : Array.isArray(got)
+    ? "several values"
+    : "a file";
+  return new HttpError(400, `Parameter "${name}" expects ${describe(type)}, got ${shown}.`);
+}
+
+function describe(type: ParamType): string {
+  switch (type) {
+    case "number":
+      return "a number";
+    case "boolean":
+      return "a boolean (true/false, 1/0, on/off, yes/no)";
+    case "string":
+      return "one text value";
+    case "string[]":
+      return "text values";
+    case "number[]":
+      return "numbers";
+    case "upload":
+      return "an uploaded file";
+    case "upload[]":
+      return "uploaded files";
+    default:
+      return "a value";
+  }
+}
+
+function toNumber(name: string, type: ParamType, v: FieldValue): number {
+  if (typeof v !== "string" || v.trim() === "") throw bad(name, type, v);
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw bad(name, type, v);
+  return n;
+}
+
+function convert(name: string, type: ParamType, values: FieldValue[]): unknown {
+  const one = () => {
+    if (values.length > 1) throw bad(name, type, values);
+    return values[0];
+  };
+  switch (type) {
+    case "any":
+      return values.length === 1 ? values[0] : values;
+    case "string": {
+      const v = one();
+      if (typeof v !== "string") throw bad(name, type, v);
+      return v;
+    }
+    case "number":
+      return toNumber(name, type, one());
+    case "boolean": {
+      const v = one();
+      const lower = typeof v === "string" ? v.toLowerCase() : "";
+      if (TRUE.has(lower)) return true;
+      if (FALSE.has(lower)) return false;
+      throw bad(name, type, v);
+    }
+    case "string[]":
+      for (const v of values) if (typeof v !== "string") throw bad(name, type, v);
+      return values;
+    case "number[]":
+      return values.map((v) => toNumber(name, type, v));
+    case "upload": {
+      const v = one();
+      if (typeof v === "string") throw bad(name, type, v);
+      return v;
+    }
+    case "upload[]":
+      for (const v of values) if (typeof v === "string") throw bad(name, type, v);
+      return values as Upload[];
+  }
+}
+
+/**
+ * The call's arguments, by parameter name: `req` and `form` are special; other names take
+ * their form fields, converted to the declared type; a missing field leaves the parameter
+ * to its default, or is a 400 when the parameter is required. Unknown fields are dropped.
+ */
+export function buildArguments(params: Param[], form: Form, req: Req): unknown[] {
+  return params.map(({ name, optional, type }) => {
+    if (name === null) return undefined;
+    if (name === "req") return req;
+    if (name === "form") return form;
+    const values = form.getAll(name);
+    if (values.length === 0) {
+      if (optional) return undefined;
+      throw new HttpError(400, `Missing required parameter "${name}" (${describe(type)}).`);
+    }
+    return convert(name, type, values);
+  });
+}

@@ -1,0 +1,89 @@
+import { pathToFileURL } from "node:url";
+import type { Diagnostic, Handler } from "../dispatch/registry.ts";
+import { statusPage } from "../http/error_pages.ts";
+import type { Req } from "../request/request.ts";
+import { buildArguments } from "./arguments.ts";
+import { authorize } from "./auth.ts";
+import { ModuleCache } from "./module_cache.ts";
+import { resultResponse } from "./results.ts";
+import { type Param, readRuntimeSignature, readSignatures, type Signatures } from "./signatures.ts";
+import { traverse } from "./traverse.ts";
+
+const DEFAULT_METHODS = ["GET", "HEAD", "POST"];
+
+/** GET, HEAD and POST, plus what a function lists in its own `methods` property. */
+function allowedMethods(target: unknown): string[] {
+  const extra = typeof target === "function" && Object.hasOwn(target, "methods")
+    ? (target as unknown as { methods: unknown }).methods
+    : undefined;
+  return Array.isArray(extra)
+    ? [...new Set([...DEFAULT_METHODS, ...extra.map((m) => String(m).toUpperCase())])]
+    : DEFAULT_METHODS;
+}
+
+/** The publisher (SPEC §3): a URL names an export of a `.ts` module, which is called. */
+export class Publisher implements Handler {
+  readonly acceptsPathInfo = true;
+  readonly implicitExtension = ".ts";
+  #modules: ModuleCache;
+  #signatures = new Map<string, { version: string; signatures: Promise<Signatures> }>();
+  #runtime = new WeakMap<Function, Promise<Param[]>>();
+
+  constructor({ autoreload }: { autoreload: boolean }) {
+    this.#modules = new ModuleCache(autoreload);
+  }
+
+  async handle(req: Req): Promise<Response> {
+    const mod = await this.#modules.load(req.filename, req.target.stat);
+    const { target, owner, chain, path } = traverse(mod.namespace, req.pathInfo);
+    const allowed = allowedMethods(target);
+    if (!allowed.includes(req.method)) {
+      return statusPage(405, undefined, { allow: allowed.join(", ") });
+    }
+    await authorize(req, chain);
+    if (typeof target !== "function") return resultResponse(req, target);
+    const form = await req.parseForm();
+    const params = await this.#params(req.filename, mod.version, path, target);
+    const result = await target.apply(owner, buildArguments(params, form, req));
+    return resultResponse(req, result);
+  }
+
+  /** The parameters of the function at `path`, from the module's source (once per version). */
+  async #params(file: string, version: string, path: string, fn: Function): Promise<Param[]> {
+    let cached = this.#signatures.get(file);
+    if (cached?.version !== version) {
+      cached = { version, signatures: Deno.readTextFile(file).then(readSignatures) };
+      cached.signatures.catch(() => this.#signatures.delete(file));
+      this.#signatures.set(file, cached);
+    }
+    const fromSource = (await cached.signatures).get(path);
+    if (fromSource) return fromSource;
+    let runtime = this.#runtime.get(fn);
+    if (!runtime) this.#runtime.set(fn, runtime = readRuntimeSignature(fn));
+    return await runtime;
+  }
+
+  /** Syntax errors (with line) and errors raised while the module loads. */
+  async check(file: string): Promise<Diagnostic[]> {
+    try {
+      await readSignatures(await Deno.readTextFile(file));
+    } catch (e) {
+      const loc = (e as { loc?: { line: number } }).loc;
+      return [{
+        file,
+        line: loc?.line,
+        message: (e as Error).message.replace(/ \(\d+:\d+\)$/, ""),
+      }];
+    }
+    try {
+      await import(`${pathToFileURL(file).href}?check=${Date.now()}`);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const line = new RegExp(`${pathToFileURL(file).href}[^:]*:(\\d+)`).exec(
+        e instanceof Error ? `${e.message}\n${e.stack}` : message,
+      );
+      return [{ file, line: line ? Number(line[1]) : undefined, message: message.split("\n")[0] }];
+    }
+    return [];
+  }
+}

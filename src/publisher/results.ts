@@ -1,0 +1,79 @@
+import type { Req } from "../request/request.ts";
+
+const HTML_START = /^\s*(<!doctype|<html)/i;
+const HTML_END = /<\/html>\s*$/i;
+
+/** SPEC §3: html when it starts with `<!doctype`/`<html` or ends with `</html>`. */
+export function guessTextType(text: string): string {
+  return HTML_START.test(text) || HTML_END.test(text.slice(-100))
+    ? "text/html; charset=utf-8"
+    : "text/plain; charset=utf-8";
+}
+
+function isIterable(v: object): v is AsyncIterable<unknown> | Iterable<unknown> {
+  return Symbol.asyncIterator in v || (Symbol.iterator in v && !Array.isArray(v));
+}
+
+const encoder = new TextEncoder();
+
+function chunkBytes(chunk: unknown): Uint8Array<ArrayBuffer> {
+  if (chunk instanceof Uint8Array) return chunk as Uint8Array<ArrayBuffer>;
+  return encoder.encode(typeof chunk === "string" ? chunk : String(chunk));
+}
+
+/** An (async) iterable or generator as a byte stream. */
+function streamOf(source: AsyncIterable<unknown> | Iterable<unknown>) {
+  return ReadableStream.from(source as AsyncIterable<unknown>).pipeThrough(
+    new TransformStream<unknown, Uint8Array<ArrayBuffer>>({
+      transform(chunk, controller) {
+        controller.enqueue(chunkBytes(chunk));
+      },
+    }),
+  );
+}
+
+/**
+ * A published value as the response (SPEC §3, "Results"). `req.write` output comes first;
+ * a content type the code set wins over the guess.
+ */
+export function resultResponse(req: Req, result: unknown): Response {
+  if (result instanceof Response) {
+    return req.method === "HEAD" ? new Response(null, result) : result;
+  }
+  const type = (guess: string) => req.contentType ??= guess;
+  if (result === null || result === undefined) {
+    return req.respond();
+  }
+  switch (typeof result) {
+    case "string":
+      type(guessTextType(result));
+      return req.respond(result);
+    case "number":
+    case "bigint":
+    case "boolean":
+      type("text/plain; charset=utf-8");
+      return req.respond(String(result));
+    case "function":
+      throw new TypeError("a published function returned a function");
+  }
+  if (result instanceof Uint8Array || result instanceof ArrayBuffer) {
+    type("application/octet-stream");
+    return req.respond(new Uint8Array(result as ArrayBuffer) as Uint8Array<ArrayBuffer>);
+  }
+  if (result instanceof ReadableStream) {
+    type("application/octet-stream");
+    return req.respond(result.pipeThrough(
+      new TransformStream<unknown, Uint8Array<ArrayBuffer>>({
+        transform(chunk, controller) {
+          controller.enqueue(chunkBytes(chunk));
+        },
+      }),
+    ));
+  }
+  if (isIterable(result as object)) {
+    type("text/plain; charset=utf-8");
+    return req.respond(streamOf(result as AsyncIterable<unknown>));
+  }
+  type("application/json");
+  return req.respond(JSON.stringify(result));
+}

@@ -1,0 +1,175 @@
+// Parameter names, optionality and types of a module's exported functions, read from the
+// TypeScript source (the runtime only sees JavaScript). @babel/parser was picked by
+// measurement (shared/reference/libraries.md §1: pure JS, 13 ms to load, flat memory,
+// correct on every case) and is imported lazily, so a site without modules never loads it.
+
+export type ParamType =
+  | "any"
+  | "string"
+  | "number"
+  | "boolean"
+  | "string[]"
+  | "number[]"
+  | "upload"
+  | "upload[]";
+
+export interface Param {
+  /** null for a destructured parameter, which receives nothing. */
+  name: string | null;
+  optional: boolean;
+  type: ParamType;
+}
+
+/** Signatures by export path: `say`, `default`, `root.page1.sub`. */
+export type Signatures = Map<string, Param[]>;
+
+// deno-lint-ignore no-explicit-any -- Babel's AST, walked structurally
+type Node = any;
+
+let parser: Promise<typeof import("@babel/parser")> | undefined;
+
+async function parse(source: string, typescript: boolean): Promise<Node> {
+  const { parse } = await (parser ??= import("@babel/parser"));
+  return parse(source, {
+    sourceType: "module",
+    plugins: typescript ? ["typescript"] : [],
+    errorRecovery: false,
+  });
+}
+
+function typeOf(annotation: Node): ParamType {
+  if (!annotation) return "any";
+  switch (annotation.type) {
+    case "TSStringKeyword":
+      return "string";
+    case "TSNumberKeyword":
+      return "number";
+    case "TSBooleanKeyword":
+      return "boolean";
+    case "TSArrayType": {
+      const inner = typeOf(annotation.elementType);
+      return inner === "string" || inner === "number" || inner === "upload"
+        ? `${inner}[]` as ParamType
+        : "any";
+    }
+    case "TSTypeReference": {
+      const name = annotation.typeName?.name;
+      if (name === "Upload") return "upload";
+      // Babel 8 calls them typeArguments, Babel 7 typeParameters.
+      const args = (annotation.typeArguments ?? annotation.typeParameters)?.params;
+      if (name === "Array" && args?.length === 1) {
+        return typeOf({ type: "TSArrayType", elementType: args[0] });
+      }
+      return "any";
+    }
+    case "TSUnionType": {
+      // `number | undefined` and `string | null` are their non-empty member.
+      const real = annotation.types.filter((t: Node) =>
+        t.type !== "TSUndefinedKeyword" && t.type !== "TSNullKeyword"
+      );
+      return real.length === 1 ? typeOf(real[0]) : "any";
+    }
+    case "TSParenthesizedType":
+      return typeOf(annotation.typeAnnotation);
+    default:
+      return "any";
+  }
+}
+
+function unionHasUndefined(annotation: Node): boolean {
+  return annotation?.type === "TSUnionType" &&
+    annotation.types.some((t: Node) => t.type === "TSUndefinedKeyword");
+}
+
+function paramsOf(fn: Node): Param[] {
+  const out: Param[] = [];
+  for (const p of fn.params) {
+    if (p.type === "RestElement") break;
+    const target = p.type === "AssignmentPattern" ? p.left : p;
+    const annotation = target.typeAnnotation?.typeAnnotation;
+    out.push({
+      name: target.type === "Identifier" ? target.name : null,
+      optional: p.type === "AssignmentPattern" || target.optional === true ||
+        unionHasUndefined(annotation),
+      type: typeOf(annotation),
+    });
+  }
+  return out;
+}
+
+const FUNCTION_TYPES = new Set([
+  "FunctionDeclaration",
+  "FunctionExpression",
+  "ArrowFunctionExpression",
+  "ObjectMethod",
+]);
+
+/** Records `node` (a function, or an object literal of them) under `path`. */
+function collect(node: Node, path: string, out: Signatures): void {
+  if (!node) return;
+  if (node.type === "TSAsExpression" || node.type === "TSSatisfiesExpression") {
+    return collect(node.expression, path, out);
+  }
+  if (FUNCTION_TYPES.has(node.type)) out.set(path, paramsOf(node));
+  if (node.type === "ObjectExpression") {
+    for (const prop of node.properties) {
+      const key = prop.key?.type === "Identifier" ? prop.key.name : prop.key?.value;
+      if (typeof key !== "string") continue;
+      collect(prop.type === "ObjectMethod" ? prop : prop.value, `${path}.${key}`, out);
+    }
+  }
+}
+
+/** The signatures of every exported function (and function in an exported object literal). */
+export async function readSignatures(source: string): Promise<Signatures> {
+  const ast = await parse(source, true);
+  const out: Signatures = new Map();
+  const locals = new Map<string, Node>();
+  for (const node of ast.program.body) {
+    const decl = node.type === "ExportNamedDeclaration" ? node.declaration : node;
+    if (decl?.type === "FunctionDeclaration" && decl.id) locals.set(decl.id.name, decl);
+    if (decl?.type === "VariableDeclaration") {
+      for (const d of decl.declarations) {
+        if (d.id.type === "Identifier") locals.set(d.id.name, d.init);
+      }
+    }
+  }
+  for (const node of ast.program.body) {
+    if (node.type === "ExportNamedDeclaration") {
+      const decl = node.declaration;
+      if (decl?.type === "FunctionDeclaration" && decl.id) collect(decl, decl.id.name, out);
+      if (decl?.type === "VariableDeclaration") {
+        for (const d of decl.declarations) {
+          if (d.id.type === "Identifier") collect(d.init, d.id.name, out);
+        }
+      }
+      if (!node.source) {
+        for (const s of node.specifiers ?? []) {
+          const exported = s.exported?.name ?? s.exported?.value;
+          if (s.local && exported) collect(locals.get(s.local.name), exported, out);
+        }
+      }
+    } else if (node.type === "ExportDefaultDeclaration") {
+      const decl = node.declaration;
+      collect(decl.type === "Identifier" ? locals.get(decl.name) : decl, "default", out);
+    }
+  }
+  return out;
+}
+
+/**
+ * The parameters of a function the source map does not cover (a method of a class instance,
+ * a function built at run time): names and optionality from its JavaScript text, no types.
+ */
+export async function readRuntimeSignature(fn: Function): Promise<Param[]> {
+  const text = Function.prototype.toString.call(fn);
+  for (const wrapped of [`(${text})`, `({${text}})`, `({async ${text}})`]) {
+    try {
+      const ast = await parse(wrapped, false);
+      let node = ast.program.body[0].expression;
+      if (node.type === "ObjectExpression") node = node.properties[0];
+      if (FUNCTION_TYPES.has(node.type)) return paramsOf(node);
+    } catch { /* try the next spelling */ }
+  }
+  return [];
+}

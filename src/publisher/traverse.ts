@@ -1,0 +1,107 @@
+import { HttpError } from "../http/status.ts";
+
+// The publisher's refusal rules (SPEC §3; mod_python's CVE-2002-0185 and CVE-2005-0088 are
+// why every step is checked, not just the last).
+
+const FORBIDDEN = 403;
+const NOT_FOUND = 404;
+
+export function isModuleNamespace(value: unknown): boolean {
+  return Object.prototype.toString.call(value) === "[object Module]";
+}
+
+function isClass(fn: Function): boolean {
+  return /^class\b/.test(Function.prototype.toString.call(fn));
+}
+
+/** Built-in and bound functions: their source is `[native code]`. */
+function isNative(fn: Function): boolean {
+  return /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(fn));
+}
+
+/** The own keys every function has; a step into them reaches a function's internals. */
+const FUNCTION_OWN = new Set(["length", "name", "prototype", "arguments", "caller"]);
+
+/** Objects of a built-in kind (arrays, maps, dates, promises…) are published, not entered. */
+function isPlainOrInstance(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null || proto === Object.prototype) return true;
+  const ctor = proto.constructor;
+  return typeof ctor === "function" && !isNative(ctor);
+}
+
+/** Whether `value` may be the end of a URL: never a class, a namespace or a native function. */
+export function checkPublishable(value: unknown): void {
+  if (isModuleNamespace(value)) throw new HttpError(FORBIDDEN);
+  if (typeof value === "function" && (isClass(value) || isNative(value))) {
+    throw new HttpError(FORBIDDEN);
+  }
+}
+
+/**
+ * `from[name]`, when the rules let a URL take that step: exports of the module, properties a
+ * module attached to a function, own properties and class methods of objects — never a name
+ * from Object.prototype or Function.prototype, never a class, namespace or native function.
+ */
+export function step(from: unknown, name: string, isModule: boolean): unknown {
+  if (name.startsWith("_")) throw new HttpError(FORBIDDEN);
+  if (isModule) {
+    if (!Object.prototype.hasOwnProperty.call(from, name)) throw new HttpError(NOT_FOUND);
+    const value = (from as Record<string, unknown>)[name];
+    if (value === undefined) throw new HttpError(NOT_FOUND);
+    return value;
+  }
+  checkPublishable(from);
+  if (typeof from === "function") {
+    if (FUNCTION_OWN.has(name) || !Object.hasOwn(from, name)) throw new HttpError(FORBIDDEN);
+    return (from as unknown as Record<string, unknown>)[name];
+  }
+  if (typeof from !== "object" || from === null || !isPlainOrInstance(from)) {
+    throw new HttpError(NOT_FOUND);
+  }
+  if (name === "constructor") throw new HttpError(FORBIDDEN);
+  // Own properties, then the class chain up to (never including) Object.prototype.
+  for (
+    let o: object | null = from;
+    o !== null && o !== Object.prototype;
+    o = Object.getPrototypeOf(o)
+  ) {
+    if (Object.hasOwn(o, name)) return (from as Record<string, unknown>)[name];
+  }
+  if (name in Object.prototype) throw new HttpError(FORBIDDEN);
+  throw new HttpError(NOT_FOUND);
+}
+
+export interface Traversal {
+  /** What the URL names. */
+  target: unknown;
+  /** The object it was taken from (`this` for a method call). */
+  owner: unknown;
+  /** The objects passed on the way, module first: where auth settings are looked up. */
+  chain: unknown[];
+  /** `say`, `root.page1.sub`: the key of the signature map. */
+  path: string;
+}
+
+/** Walks the path info through the module's exports. No object path → `index`, else `default`. */
+export function traverse(namespace: Record<string, unknown>, pathInfo: string): Traversal {
+  const names = pathInfo.split("/").filter((s) => s !== "");
+  if (names.length === 0) {
+    names.push(
+      Object.hasOwn(namespace, "index") || !Object.hasOwn(namespace, "default")
+        ? "index"
+        : "default",
+    );
+  }
+  let owner: unknown = namespace;
+  let target: unknown = namespace;
+  const chain: unknown[] = [namespace];
+  for (let i = 0; i < names.length; i++) {
+    owner = target;
+    target = step(target, names[i], i === 0);
+    if (i < names.length - 1) chain.push(target);
+  }
+  checkPublishable(target);
+  if (typeof target === "function") chain.push(target);
+  return { target, owner, chain, path: names.join(".") };
+}
