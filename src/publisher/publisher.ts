@@ -7,7 +7,7 @@ import { authorize } from "./auth.ts";
 import { ModuleCache } from "./module_cache.ts";
 import { resultResponse } from "./results.ts";
 import { type Param, readRuntimeSignature, readSignatures, type Signatures } from "./signatures.ts";
-import { traverse } from "./traverse.ts";
+import { type AnyFunction, traverse } from "./traverse.ts";
 
 const DEFAULT_METHODS = ["GET", "HEAD", "POST"];
 
@@ -27,7 +27,7 @@ export class Publisher implements Handler {
   readonly implicitExtension = ".ts";
   #modules: ModuleCache;
   #signatures = new Map<string, { version: string; signatures: Promise<Signatures> }>();
-  #runtime = new WeakMap<Function, Promise<Param[]>>();
+  #runtime = new WeakMap<AnyFunction, Promise<Param[]>>();
 
   constructor({ autoreload }: { autoreload: boolean }) {
     this.#modules = new ModuleCache(autoreload);
@@ -43,13 +43,14 @@ export class Publisher implements Handler {
     await authorize(req, chain);
     if (typeof target !== "function") return resultResponse(req, target);
     const form = await req.parseForm();
-    const params = await this.#params(req.filename, mod.version, path, target);
-    const result = await target.apply(owner, buildArguments(params, form, req));
+    const fn = target as AnyFunction;
+    const params = await this.#params(req.filename, mod.version, path, fn);
+    const result = await fn.apply(owner, buildArguments(params, form, req));
     return resultResponse(req, result);
   }
 
   /** The parameters of the function at `path`, from the module's source (once per version). */
-  async #params(file: string, version: string, path: string, fn: Function): Promise<Param[]> {
+  async #params(file: string, version: string, path: string, fn: AnyFunction): Promise<Param[]> {
     let cached = this.#signatures.get(file);
     if (cached?.version !== version) {
       cached = { version, signatures: Deno.readTextFile(file).then(readSignatures) };

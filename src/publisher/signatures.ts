@@ -23,6 +23,8 @@ export interface Param {
 /** Signatures by export path: `say`, `default`, `root.page1.sub`. */
 export type Signatures = Map<string, Param[]>;
 
+import type { AnyFunction } from "./traverse.ts";
+
 // deno-lint-ignore no-explicit-any -- Babel's AST, walked structurally
 type Node = any;
 
@@ -161,7 +163,7 @@ export async function readSignatures(source: string): Promise<Signatures> {
  * The parameters of a function the source map does not cover (a method of a class instance,
  * a function built at run time): names and optionality from its JavaScript text, no types.
  */
-export async function readRuntimeSignature(fn: Function): Promise<Param[]> {
+export async function readRuntimeSignature(fn: AnyFunction): Promise<Param[]> {
   const text = Function.prototype.toString.call(fn);
   for (const wrapped of [`(${text})`, `({${text}})`, `({async ${text}})`]) {
     try {

@@ -3,6 +3,9 @@ import { HttpError } from "../http/status.ts";
 // The publisher's refusal rules (SPEC §3; mod_python's CVE-2002-0185 and CVE-2005-0088 are
 // why every step is checked, not just the last).
 
+/** Any function a module exports; what it takes is read from its source. */
+export type AnyFunction = (...args: unknown[]) => unknown;
+
 const FORBIDDEN = 403;
 const NOT_FOUND = 404;
 
@@ -10,12 +13,12 @@ export function isModuleNamespace(value: unknown): boolean {
   return Object.prototype.toString.call(value) === "[object Module]";
 }
 
-function isClass(fn: Function): boolean {
+function isClass(fn: unknown): boolean {
   return /^class\b/.test(Function.prototype.toString.call(fn));
 }
 
 /** Built-in and bound functions: their source is `[native code]`. */
-function isNative(fn: Function): boolean {
+function isNative(fn: unknown): boolean {
   return /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(fn));
 }
 
