@@ -146,7 +146,7 @@ function median(xs: number[]): number {
 await ensureWrk();
 const dir = await makeSite();
 const site = join(dir, "site");
-const run = ["run", "--allow-all"];
+const run = ["run", "--allow-all", "--v8-flags=--no-compilation-cache"];
 const rows: Row[] = [
   {
     name: "raw-small",

@@ -132,7 +132,15 @@ export interface CliResult {
   stderr: string;
 }
 
-const PERMS = ["--allow-read", "--allow-write", "--allow-net", "--allow-env", "--allow-sys"];
+// As the deno.json tasks run it (see src/modules/loader.ts for the V8 flag).
+const PERMS = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-net",
+  "--allow-env",
+  "--allow-sys",
+  "--v8-flags=--no-compilation-cache",
+];
 
 /** Runs `main.ts ARGS` to completion. */
 export async function runCli(args: string[], cwd = PROJECT): Promise<CliResult> {

@@ -314,3 +314,62 @@ Deno.test("publisher: an edited module is reloaded; with --no-autoreload it is n
   assert.equal(body, "version two");
   assert.equal(await (await frozen.fetch("/live")).text(), "v1");
 });
+
+/** Polls `path` until its body is `want` (edits show within the server's --fs-ttl). */
+async function until(s: { fetch(p: string): Promise<Response> }, path: string, want: string) {
+  let body = "";
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    body = await (await s.fetch(path)).text();
+    if (body === want) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return body;
+}
+
+Deno.test("publisher: editing an imported helper reloads the modules that import it", async () => {
+  const root = await tempTree({
+    "a.ts":
+      `import { greet, hits } from "./_lib/greet.ts";\nexport const index = () => greet() + hits();`,
+    "b.ts": `import { hits } from "./_lib/greet.ts";\nexport const index = () => "b" + hits();`,
+    "_lib/greet.ts":
+      `let n = 0;\nexport const greet = () => "v1:";\nexport const hits = () => ++n;`,
+  });
+  await using s = await serveRoot(root);
+  assert.equal(await (await s.fetch("/a")).text(), "v1:1");
+  // One instance of the helper (and its state) for every importer.
+  assert.equal(await (await s.fetch("/b")).text(), "b2");
+  await Deno.writeTextFile(
+    `${root}/_lib/greet.ts`,
+    `let n = 100;\nexport const greet = () => "v2:";\nexport const hits = () => ++n;`,
+  );
+  assert.equal(await until(s, "/a", "v2:101"), "v2:101");
+  assert.equal(await (await s.fetch("/b")).text(), "b102");
+});
+
+Deno.test("publisher: modules use npm and node imports, import.meta and top-level await", async () => {
+  const root = await tempTree({
+    "deps.ts": `
+import { Hono } from "npm:hono@4.13.19";
+import { basename } from "node:path";
+const ready = await Promise.resolve("tla");
+export const index = () => [typeof Hono, basename(import.meta.filename!), ready].join(" ");
+`,
+  });
+  await using s = await serveRoot(root);
+  assert.equal(await (await s.fetch("/deps")).text(), "function deps.ts tla");
+});
+
+Deno.test("check reports module syntax and load errors with file:line", async () => {
+  const { runCli } = await import("./helpers.ts");
+  const root = await tempTree({
+    "site/good.ts": "export const index = () => 1;",
+    "site/bad.ts": "export const index = () => 1;\nexport function broken( {\n",
+    "site/throws.ts": "export const x = 1;\nthrow new Error('at load');\n",
+  });
+  const r = await runCli(["check", `${root}/site`]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /bad\.ts:\d+: /);
+  assert.match(r.stdout, /throws\.ts:2: at load/);
+  assert.match(r.stdout, /checked 3 files: 2 errors, 0 warnings/);
+});

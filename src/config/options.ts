@@ -16,6 +16,8 @@ export interface ServerConfig {
   maxBodySize: number;
   /** Seconds to let in-flight requests finish on SIGINT/SIGTERM. */
   shutdownTimeout: number;
+  /** Seconds a file-system answer (stat, URL mapping, module freshness) is trusted. */
+  fsTtl: number;
 }
 
 export type Settable = Exclude<keyof ServerConfig, "root">;
@@ -87,6 +89,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     arg: "SECONDS",
     help: "wait for in-flight requests on shutdown (10)",
   },
+  {
+    key: "fsTtl",
+    flag: "--fs-ttl",
+    type: "seconds",
+    arg: "SECONDS",
+    help: "how long edits may go unseen; 0 checks every request (1)",
+  },
 ];
 
 export const DEFAULTS = {
@@ -97,6 +106,7 @@ export const DEFAULTS = {
   accessLog: null,
   maxBodySize: 100 * 1024 * 1024,
   shutdownTimeout: 10,
+  fsTtl: 1,
 } satisfies Partial<ServerConfig>;
 
 /** A setting with a bad name or value: reported as one line, exit code 2. */

@@ -1,10 +1,10 @@
 import { pathToFileURL } from "node:url";
 import type { Diagnostic, Handler } from "../dispatch/registry.ts";
 import { statusPage } from "../http/error_pages.ts";
+import { type Exports, ModuleLoader } from "../modules/loader.ts";
 import type { Req } from "../request/request.ts";
 import { buildArguments } from "./arguments.ts";
 import { authorize } from "./auth.ts";
-import { ModuleCache } from "./module_cache.ts";
 import { resultResponse } from "./results.ts";
 import { type Param, readRuntimeSignature, readSignatures, type Signatures } from "./signatures.ts";
 import { type AnyFunction, traverse } from "./traverse.ts";
@@ -25,17 +25,18 @@ function allowedMethods(target: unknown): string[] {
 export class Publisher implements Handler {
   readonly acceptsPathInfo = true;
   readonly implicitExtension = ".ts";
-  #modules: ModuleCache;
-  #signatures = new Map<string, { version: string; signatures: Promise<Signatures> }>();
+  #modules: ModuleLoader;
+  /** By module version: a reloaded module has new exports, and its source is read again. */
+  #signatures = new WeakMap<Exports, Promise<Signatures>>();
   #runtime = new WeakMap<AnyFunction, Promise<Param[]>>();
 
-  constructor({ autoreload }: { autoreload: boolean }) {
-    this.#modules = new ModuleCache(autoreload);
+  constructor({ autoreload, fsTtlMs }: { autoreload: boolean; fsTtlMs: number }) {
+    this.#modules = new ModuleLoader(autoreload, fsTtlMs);
   }
 
   async handle(req: Req): Promise<Response> {
-    const mod = await this.#modules.load(req.filename, req.target.stat);
-    const { target, owner, chain, path } = traverse(mod.namespace, req.pathInfo);
+    const exports = await this.#modules.load(req.filename);
+    const { target, owner, chain, path } = traverse(exports, req.pathInfo);
     const allowed = allowedMethods(target);
     if (!allowed.includes(req.method)) {
       return statusPage(405, undefined, { allow: allowed.join(", ") });
@@ -44,20 +45,19 @@ export class Publisher implements Handler {
     if (typeof target !== "function") return resultResponse(req, target);
     const form = await req.parseForm();
     const fn = target as AnyFunction;
-    const params = await this.#params(req.filename, mod.version, path, fn);
+    const params = await this.#params(req.filename, exports, path, fn);
     const result = await fn.apply(owner, buildArguments(params, form, req));
     return resultResponse(req, result);
   }
 
   /** The parameters of the function at `path`, from the module's source (once per version). */
-  async #params(file: string, version: string, path: string, fn: AnyFunction): Promise<Param[]> {
-    let cached = this.#signatures.get(file);
-    if (cached?.version !== version) {
-      cached = { version, signatures: Deno.readTextFile(file).then(readSignatures) };
-      cached.signatures.catch(() => this.#signatures.delete(file));
-      this.#signatures.set(file, cached);
+  async #params(file: string, exports: Exports, path: string, fn: AnyFunction): Promise<Param[]> {
+    let signatures = this.#signatures.get(exports);
+    if (!signatures) {
+      signatures = Deno.readTextFile(file).then(readSignatures);
+      this.#signatures.set(exports, signatures);
     }
-    const fromSource = (await cached.signatures).get(path);
+    const fromSource = (await signatures).get(path);
     if (fromSource) return fromSource;
     let runtime = this.#runtime.get(fn);
     if (!runtime) this.#runtime.set(fn, runtime = readRuntimeSignature(fn));
@@ -77,13 +77,17 @@ export class Publisher implements Handler {
       }];
     }
     try {
-      await import(`${pathToFileURL(file).href}?check=${Date.now()}`);
+      await new ModuleLoader(false).load(file);
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      const line = new RegExp(`${pathToFileURL(file).href}[^:]*:(\\d+)`).exec(
-        e instanceof Error ? `${e.message}\n${e.stack}` : message,
-      );
-      return [{ file, line: line ? Number(line[1]) : undefined, message: message.split("\n")[0] }];
+      const err = e instanceof Error ? e : new Error(String(e));
+      // Evaluated code shows as `at eval (file:///x.ts, <anonymous>:LINE:COL)`.
+      const at = new RegExp(`${pathToFileURL(file).href}(?:, <anonymous>)?:(\\d+)`);
+      const line = at.exec(err.stack ?? "");
+      return [{
+        file,
+        line: line ? Number(line[1]) : undefined,
+        message: err.message.split("\n")[0],
+      }];
     }
     return [];
   }

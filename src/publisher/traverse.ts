@@ -1,4 +1,5 @@
 import { HttpError } from "../http/status.ts";
+import { MODULE_EXPORTS } from "../modules/loader.ts";
 
 // The publisher's refusal rules (SPEC §3; mod_python's CVE-2002-0185 and CVE-2005-0088 are
 // why every step is checked, not just the last).
@@ -9,8 +10,10 @@ export type AnyFunction = (...args: unknown[]) => unknown;
 const FORBIDDEN = 403;
 const NOT_FOUND = 404;
 
+/** A module object: one of ours (a loaded module's exports) or one of Deno's. */
 export function isModuleNamespace(value: unknown): boolean {
-  return Object.prototype.toString.call(value) === "[object Module]";
+  return (typeof value === "object" && value !== null && MODULE_EXPORTS in value) ||
+    Object.prototype.toString.call(value) === "[object Module]";
 }
 
 function isClass(fn: unknown): boolean {
@@ -87,7 +90,7 @@ export interface Traversal {
 }
 
 /** Walks the path info through the module's exports. No object path → `index`, else `default`. */
-export function traverse(namespace: Record<string, unknown>, pathInfo: string): Traversal {
+export function traverse(namespace: object, pathInfo: string): Traversal {
   const names = pathInfo.split("/").filter((s) => s !== "");
   if (names.length === 0) {
     names.push(

@@ -6,15 +6,17 @@ export interface RegistryOptions {
   /** Whether an access log will read Content-Length from responses. */
   accessLog: boolean;
   autoreload: boolean;
+  /** How long a module's files are trusted unchanged. */
+  fsTtlMs: number;
 }
 
 /** The handlers modts ships, by file kind; server pages will register here too. */
 export function defaultRegistry(
-  options: RegistryOptions = { accessLog: false, autoreload: true },
+  options: RegistryOptions = { accessLog: false, autoreload: true, fsTtlMs: 1000 },
 ): HandlerRegistry {
   return new HandlerRegistry()
     .register("static", new StaticHandler({ declareLength: options.accessLog }))
-    .register("module", new Publisher({ autoreload: options.autoreload }));
+    .register("module", new Publisher(options));
 }
 
 /** Index files tried for a directory URL, in order (SPEC §2). */

@@ -7,9 +7,6 @@ import { statusPage } from "../http/error_pages.ts";
 import { AccessLog } from "../log/access_log.ts";
 import { defaultRegistry, DIRECTORY_INDEX } from "./handlers.ts";
 
-/** How long a file-system answer is trusted: edits show within this time (SPEC §2 decision). */
-const FS_TTL_MS = 1000;
-
 export interface RunningServer {
   /** `http://HOST:PORT/` with the real port. */
   url: string;
@@ -44,9 +41,13 @@ export async function startServer(
   // each other's files; removed on shutdown.
   const uploadDir = await Deno.makeTempDir({ dir: config.dataDir, prefix: "uploads-" });
 
-  const registry = options.registry ??
-    defaultRegistry({ accessLog: config.accessLog !== null, autoreload: config.autoreload });
-  const resolver = new Resolver(realRoot, registry, DIRECTORY_INDEX, FS_TTL_MS);
+  const fsTtlMs = config.fsTtl * 1000;
+  const registry = options.registry ?? defaultRegistry({
+    accessLog: config.accessLog !== null,
+    autoreload: config.autoreload,
+    fsTtlMs,
+  });
+  const resolver = new Resolver(realRoot, registry, DIRECTORY_INDEX, fsTtlMs);
   const accessLog = config.accessLog ? new AccessLog(config.accessLog) : null;
   const dispatcher = new Dispatcher(resolver, registry, {
     root: realRoot,
