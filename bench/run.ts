@@ -41,6 +41,14 @@ async function makeSite(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "modts-bench-" });
   await Deno.mkdir(join(dir, "site"));
   await Deno.writeTextFile(join(dir, "site/small.txt"), "Hello, World!");
+  await Deno.writeTextFile(
+    join(dir, "site/hello.ts"),
+    'export function say(what = "world") {\n  return `Hello, ${what}!`;\n}\n',
+  );
+  await Deno.writeTextFile(
+    join(dir, "site/calc.ts"),
+    "export function add(a: number, b: number) {\n  return a + b;\n}\n",
+  );
   await Deno.writeFile(
     join(dir, "site/1mib.bin"),
     new Uint8Array(1024 * 1024).map((_, i) => i % 251),
@@ -172,6 +180,18 @@ const rows: Row[] = [
     vs: ["raw-small", "raw-small-validators", "hono-hello"],
   },
   {
+    name: "modts-publisher-hello",
+    args: [...run, "main.ts", "serve", site, "--port", "0"],
+    path: "/hello/say?what=x",
+    vs: ["hono-hello", "raw-small"],
+  },
+  {
+    name: "modts-publisher-calc",
+    args: [...run, "main.ts", "serve", site, "--port", "0"],
+    path: "/calc/add?a=1&b=2",
+    vs: ["hono-hello", "raw-small"],
+  },
+  {
     name: "raw-1mib",
     args: [...run, "bench/anchors/raw.ts", join(site, "1mib.bin"), "application/octet-stream"],
     path: "/",
@@ -214,6 +234,14 @@ const lines = [
     } |`;
   }),
 ];
+if (!ONLY || ONLY.includes("reload-leak")) {
+  lines.push("", "Reload leak: 1,000 edit-and-request cycles of a 10 KB publisher module", "");
+  lines.push(
+    "| V8 compilation cache | RSS before MiB | RSS after MiB | growth MiB |",
+    "|---|---:|---:|---:|",
+  );
+  for (const flag of [true, false]) lines.push(await reloadLeak(flag));
+}
 const report = lines.join("\n") + "\n";
 console.log(report);
 await Deno.mkdir(join(ROOT, "bench/results"), { recursive: true });
@@ -221,3 +249,52 @@ await Deno.writeTextFile(
   join(ROOT, `bench/results/${new Date().toISOString().replace(/[:.]/g, "-")}.md`),
   report,
 );
+
+/**
+ * Edits a ~10 KB module and requests it, 1,000 times, on a server that checks files on every
+ * request (--fs-ttl 0); reports the server's RSS growth. `noCache`: with the V8 flag the
+ * deno.json tasks use (see src/modules/loader.ts), or without it for comparison.
+ */
+async function reloadLeak(noCache: boolean): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "modts-reload-" });
+  const filler = Array.from(
+    { length: 120 },
+    (_, i) => `export function f${i}(a: number, b = "x${i}"): string { return String(a) + b; }`,
+  ).join("\n");
+  const write = (v: number) =>
+    Deno.writeTextFile(join(dir, "mod.ts"), `${filler}\nexport const version = ${v};\n`);
+  await write(0);
+  const flags = noCache ? ["--v8-flags=--no-compilation-cache"] : [];
+  const server = await start([
+    "run",
+    "--allow-all",
+    ...flags,
+    "main.ts",
+    "serve",
+    dir,
+    "--port",
+    "0",
+    "--fs-ttl",
+    "0",
+  ]);
+  const cycle = async (v: number) => {
+    await write(v);
+    const body = await (await fetch(`${server.url}mod/version`)).text();
+    if (body !== String(v)) throw new Error(`reload ${v}: got ${body}`);
+  };
+  try {
+    for (let v = 1; v <= 20; v++) await cycle(v);
+    const before = await rssMiB(server.pid);
+    for (let v = 21; v <= 1020; v++) await cycle(v);
+    const after = await rssMiB(server.pid);
+    console.error(
+      `reload leak (${noCache ? "off" : "on"}): ${before.toFixed(0)} → ${after.toFixed(0)} MiB`,
+    );
+    return `| ${noCache ? "off (deno.json tasks)" : "on (plain deno run)"} | ${
+      before.toFixed(0)
+    } | ${after.toFixed(0)} | ${(after - before).toFixed(0)} |`;
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}

@@ -14,17 +14,32 @@
 // they do not change while the server runs.
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type FileStat, StatCache } from "../fs/stat.ts";
+import { type FileStat, StatCache, statOrNull } from "../fs/stat.ts";
 
 /** The brand on a loaded module's exports: the publisher never publishes a module object. */
 export const MODULE_EXPORTS = Symbol("modts.module");
 
 export type Exports = Record<string | symbol, unknown>;
 
+/** What a file was when it was evaluated. */
+interface FileVersion {
+  /** `mtime-size`. */
+  version: string;
+  mtimeMs: number;
+  /**
+   * The source, kept while the file is "racy" (modified less than RACY_MS before it was
+   * read): an edit within the same millisecond and of the same size leaves mtime-size as
+   * it was, so the content is compared instead (git's racy-clean rule).
+   */
+  source?: string;
+}
+
+const RACY_MS = 2000;
+
 interface Loaded {
   exports: Exports;
-  /** Every local file this version was built from (itself first) and its mtime-size then. */
-  files: Map<string, string>;
+  /** Every local file this version was built from (itself first). */
+  files: Map<string, FileVersion>;
   /** When `files` were last compared with the disk. */
   checkedAt: number;
 }
@@ -78,8 +93,12 @@ export class ModuleLoader {
   }
 
   async #changed(m: Loaded): Promise<boolean> {
-    for (const [file, version] of m.files) {
-      if (versionOf(await this.#stats.stat(file)) !== version) return true;
+    for (const [file, seen] of m.files) {
+      if (versionOf(await this.#stats.stat(file)) !== seen.version) return true;
+      if (seen.source === undefined) continue;
+      const now = Date.now();
+      if ((await Deno.readTextFile(file).catch(() => null)) !== seen.source) return true;
+      if (now - seen.mtimeMs > RACY_MS) delete seen.source; // settled: mtime can be trusted
     }
     return false;
   }
@@ -98,15 +117,15 @@ export class ModuleLoader {
   async #evaluate(path: string, graph: Map<string, Loaded>): Promise<Loaded> {
     const done = graph.get(path);
     if (done) return done;
-    const stat = await this.#stats.stat(path);
+    // A fresh stat: the cached one may predate the content about to be read.
+    const stat = await statOrNull(path);
     const source = await Deno.readTextFile(path);
     const exports: Exports = Object.create(null);
     Object.defineProperty(exports, MODULE_EXPORTS, { value: path });
-    const self: Loaded = {
-      exports,
-      files: new Map([[path, versionOf(stat)]]),
-      checkedAt: Date.now(),
-    };
+    const mtimeMs = stat?.mtimeMs ?? 0;
+    const seen: FileVersion = { version: versionOf(stat), mtimeMs };
+    if (Date.now() - mtimeMs <= RACY_MS) seen.source = source;
+    const self: Loaded = { exports, files: new Map([[path, seen]]), checkedAt: Date.now() };
     graph.set(path, self);
 
     const { transform } = await (sucrase ??= import("sucrase"));

@@ -53,8 +53,16 @@ function challenge(realm: string): HttpError {
 /**
  * `__auth__`, `__access__` and `__auth_realm__` on the module and on every object passed on
  * the way to the target, outermost first (the innermost realm wins). Sets `req.user`.
+ * Synchronous (no promise) when nothing on the way is protected.
  */
-export async function authorize(req: Req, chain: unknown[]): Promise<void> {
+export function authorize(req: Req, chain: unknown[]): void | Promise<void> {
+  const guarded = chain.some((level) =>
+    own(level, "__auth__") !== undefined || own(level, "__access__") !== undefined
+  );
+  if (guarded) return check(req, chain);
+}
+
+async function check(req: Req, chain: unknown[]): Promise<void> {
   let realm = "unknown";
   let creds: Credentials | undefined | null = null; // null: not parsed yet
   for (const level of chain) {

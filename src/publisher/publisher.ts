@@ -8,6 +8,7 @@ import { authorize } from "./auth.ts";
 import { resultResponse } from "./results.ts";
 import { type Param, readRuntimeSignature, readSignatures, type Signatures } from "./signatures.ts";
 import { type AnyFunction, traverse } from "./traverse.ts";
+import { then } from "../util/maybe_async.ts";
 
 const DEFAULT_METHODS = ["GET", "HEAD", "POST"];
 
@@ -27,41 +28,64 @@ export class Publisher implements Handler {
   readonly implicitExtension = ".ts";
   #modules: ModuleLoader;
   /** By module version: a reloaded module has new exports, and its source is read again. */
-  #signatures = new WeakMap<Exports, Promise<Signatures>>();
-  #runtime = new WeakMap<AnyFunction, Promise<Param[]>>();
+  #signatures = new WeakMap<Exports, Signatures | Promise<Signatures>>();
+  #runtime = new WeakMap<AnyFunction, Param[] | Promise<Param[]>>();
 
   constructor({ autoreload, fsTtlMs }: { autoreload: boolean; fsTtlMs: number }) {
     this.#modules = new ModuleLoader(autoreload, fsTtlMs);
   }
 
-  async handle(req: Req): Promise<Response> {
-    const exports = await this.#modules.load(req.filename);
+  // Each step is synchronous when its answer is cached (see src/util/maybe_async.ts).
+  handle(req: Req): Response | Promise<Response> {
+    return then(this.#modules.load(req.filename), (exports) => this.#publish(req, exports));
+  }
+
+  #publish(req: Req, exports: Exports): Response | Promise<Response> {
     const { target, owner, chain, path } = traverse(exports, req.pathInfo);
     const allowed = allowedMethods(target);
     if (!allowed.includes(req.method)) {
       return statusPage(405, undefined, { allow: allowed.join(", ") });
     }
-    await authorize(req, chain);
-    if (typeof target !== "function") return resultResponse(req, target);
-    const form = await req.parseForm();
-    const fn = target as AnyFunction;
-    const params = await this.#params(req.filename, exports, path, fn);
-    const result = await fn.apply(owner, buildArguments(params, form, req));
-    return resultResponse(req, result);
+    return then(authorize(req, chain), () => {
+      if (typeof target !== "function") return resultResponse(req, target);
+      const fn = target as AnyFunction;
+      return then(
+        req.loadForm(),
+        (form) =>
+          then(
+            this.#params(req.filename, exports, path, fn),
+            (params) =>
+              then(fn.apply(owner, buildArguments(params, form, req)), (result) =>
+                resultResponse(req, result)),
+          ),
+      );
+    });
   }
 
   /** The parameters of the function at `path`, from the module's source (once per version). */
-  async #params(file: string, exports: Exports, path: string, fn: AnyFunction): Promise<Param[]> {
+  #params(file: string, exports: Exports, path: string, fn: AnyFunction) {
     let signatures = this.#signatures.get(exports);
     if (!signatures) {
-      signatures = Deno.readTextFile(file).then(readSignatures);
+      signatures = Deno.readTextFile(file).then(readSignatures).then((s) => {
+        this.#signatures.set(exports, s);
+        return s;
+      });
       this.#signatures.set(exports, signatures);
     }
-    const fromSource = (await signatures).get(path);
-    if (fromSource) return fromSource;
-    let runtime = this.#runtime.get(fn);
-    if (!runtime) this.#runtime.set(fn, runtime = readRuntimeSignature(fn));
-    return await runtime;
+    return then(signatures, (s) => s.get(path) ?? this.#runtimeParams(fn));
+  }
+
+  /** For functions the source does not show (class methods, functions built at run time). */
+  #runtimeParams(fn: AnyFunction): Param[] | Promise<Param[]> {
+    let params = this.#runtime.get(fn);
+    if (!params) {
+      params = readRuntimeSignature(fn).then((p) => {
+        this.#runtime.set(fn, p);
+        return p;
+      });
+      this.#runtime.set(fn, params);
+    }
+    return params;
   }
 
   /** Syntax errors (with line) and errors raised while the module loads. */

@@ -36,11 +36,18 @@ function isPlainOrInstance(value: object): boolean {
   return typeof ctor === "function" && !isNative(ctor);
 }
 
+/** Verdicts per function: reading a function's source on every request would be slow. */
+const refusedFunctions = new WeakMap<object, boolean>();
+
 /** Whether `value` may be the end of a URL: never a class, a namespace or a native function. */
 export function checkPublishable(value: unknown): void {
   if (isModuleNamespace(value)) throw new HttpError(FORBIDDEN);
-  if (typeof value === "function" && (isClass(value) || isNative(value))) {
-    throw new HttpError(FORBIDDEN);
+  if (typeof value === "function") {
+    let refused = refusedFunctions.get(value);
+    if (refused === undefined) {
+      refusedFunctions.set(value, refused = isClass(value) || isNative(value));
+    }
+    if (refused) throw new HttpError(FORBIDDEN);
   }
 }
 

@@ -63,22 +63,39 @@ export interface FormLimits {
 /**
  * Parses the query string, then an urlencoded or multipart body (other bodies are left
  * alone). `track` receives each temporary file as soon as it exists, so that the caller
- * can remove it whatever happens next.
+ * can remove it whatever happens next. Synchronous when there is no body to read.
  */
-export async function parseForm(
+export function parseForm(
   raw: Request,
   url: URL,
   limits: FormLimits,
   track: (path: string) => void,
-): Promise<Form> {
+): Form | Promise<Form> {
   const form = new Form();
   for (const [k, v] of url.searchParams) form.add(k, v);
-  const type = (raw.headers.get("content-type") ?? "").toLowerCase();
+  // GET and HEAD bodies carry no form (and reading headers has a cost on the hot path).
+  if (raw.method === "GET" || raw.method === "HEAD") return form;
+  const type = raw.headers.get("content-type")?.toLowerCase();
+  if (type === undefined) return form;
+  if (
+    !type.startsWith("application/x-www-form-urlencoded") &&
+    !type.startsWith("multipart/form-data")
+  ) return form;
+  return parseBody(raw, type, form, limits, track);
+}
+
+async function parseBody(
+  raw: Request,
+  type: string,
+  form: Form,
+  limits: FormLimits,
+  track: (path: string) => void,
+): Promise<Form> {
   if (type.startsWith("application/x-www-form-urlencoded")) {
     const max = Math.min(limits.maxBodySize, limits.maxInMemory);
     const text = await readLimitedText(raw, max);
     for (const [k, v] of new URLSearchParams(text)) form.add(k, v);
-  } else if (type.startsWith("multipart/form-data")) {
+  } else {
     const body = limitedBody(raw, limits.maxBodySize);
     if (body === null) throw new HttpError(400, "The multipart body is missing.");
     await parseMultipart(body, raw.headers.get("content-type")!, form, limits, track);

@@ -135,7 +135,9 @@ export class Req {
     if (this.method === "HEAD") {
       if (typeof payload === "string") payload = new TextEncoder().encode(payload);
       if (payload instanceof Uint8Array) {
-        (init.headers as Headers).set("content-length", String(payload.length));
+        const headers = new Headers(init.headers);
+        headers.set("content-length", String(payload.length));
+        init.headers = headers;
       }
       payload = null;
     }
@@ -143,6 +145,11 @@ export class Req {
   }
 
   #init(): ResponseInit {
+    if (this.#headersOut === undefined) {
+      // The common case: a plain array is cheaper than a Headers that Response copies anyway.
+      const type = this.contentType;
+      return { status: this.status, headers: type === undefined ? [] : [["content-type", type]] };
+    }
     const headers = new Headers(this.#headersOut);
     if (this.contentType !== undefined) headers.set("content-type", this.contentType);
     return { status: this.status, headers };
@@ -205,7 +212,14 @@ export class Req {
 
   /** Reads the query string and the (urlencoded or multipart) body once; then `req.form`. */
   parseForm(): Promise<Form> {
-    return this.#formParsing ??= parseForm(
+    return Promise.resolve(this.loadForm());
+  }
+
+  /** `parseForm()`, synchronous when there is no body to read (for handlers' hot paths). */
+  loadForm(): Form | Promise<Form> {
+    if (this.#form) return this.#form;
+    if (this.#formParsing) return this.#formParsing;
+    const parsed = parseForm(
       this.raw,
       this.url,
       {
@@ -214,7 +228,9 @@ export class Req {
         uploadDir: this.site.uploadDir,
       },
       (path) => (this.#uploads ??= []).push(path),
-    ).then((form) => this.#form = form);
+    );
+    if (!(parsed instanceof Promise)) return this.#form = parsed;
+    return this.#formParsing = parsed.then((form) => this.#form = form);
   }
 
   get form(): Form {
