@@ -145,9 +145,13 @@ Deno.test("create scaffolds a site that serves, and refuses to overwrite", async
     assert.match(server.output(), /config: .*mysite\/modts\.config\.json/);
     const res = await fetch(server.url);
     assert.match(await res.text(), /It works/);
+    const hello = await fetch(`${server.url}hello/say?what=you`);
+    assert.equal(await hello.text(), "Hello, you!");
   } finally {
     await server.stop();
   }
+  const checked = await runCli(["check", join(dir, "public")]);
+  assert.equal(checked.code, 0, checked.stdout);
 });
 
 Deno.test("check reports config errors and escaping symlinks, and fails on errors", async () => {

@@ -5,8 +5,9 @@ import { SCAFFOLD } from "./scaffold.ts";
 
 export const createHelp = `Usage: modts create DIR
 
-Scaffolds a new site in DIR: DIR/public/ with a working start page and a stylesheet, and
-DIR/modts.config.json. Refuses to overwrite anything. Then: modts serve DIR/public
+Scaffolds a new site in DIR: DIR/public/ with a start page, a publisher module
+(hello.ts) and a stylesheet, and DIR/modts.config.json. Refuses to overwrite anything.
+Then: modts serve DIR/public
 `;
 
 export async function create(args: string[]): Promise<number> {

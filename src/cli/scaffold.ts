@@ -16,8 +16,19 @@ export const SCAFFOLD: Record<string, string> = {
   <h1>It works</h1>
   <p>This page is <code>public/index.html</code>. Drop static files, publisher modules
   (<code>*.ts</code>) and server pages (<code>*.psp</code>) next to it.</p>
+  <p><a href="/hello/say?what=you">/hello/say?what=you</a> is <code>public/hello.ts</code>.</p>
 </body>
 </html>
+`,
+  "public/hello.ts": `// A publisher module: GET /hello/say?what=you calls say("you").
+export function say(what = "world"): string {
+  return \`Hello, \${what}!\`;
+}
+
+// GET /hello (no name after the module) calls index.
+export function index(): string {
+  return '<!doctype html><p>Try <a href="/hello/say?what=you">/hello/say?what=you</a>.</p>';
+}
 `,
   "public/style.css":
     `body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; }
