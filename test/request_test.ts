@@ -261,3 +261,20 @@ Deno.test("req: sendFile sends a file or a part of it with validators", async ()
     (e: unknown) => e instanceof HttpError && e.status === 404,
   );
 });
+
+Deno.test("req: query fields decode exactly as URLSearchParams does", async () => {
+  const queries = [
+    "?a=1&b=&c&a=2",
+    "?x=a%20b&y=1+2&z=%E2%9C%93",
+    "?&&k=v&&",
+    "?bad=%zz&ok=1",
+    "?eq=a=b=c",
+    "?=novalue&empty=",
+  ];
+  for (const q of queries) {
+    const form = await (await makeReq(`http://x.test/p${q}`)).parseForm();
+    const expected = [...new URLSearchParams(q)].map(([k, v]) => `${k}=${v}`);
+    const actual = [...form.entries()].flatMap(([k, vs]) => vs.map((v) => `${k}=${v}`));
+    assert.deepEqual(actual.sort(), expected.sort(), q);
+  }
+});

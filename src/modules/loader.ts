@@ -57,7 +57,8 @@ function isLocal(specifier: string): boolean {
 
 export class ModuleLoader {
   #loaded = new Map<string, Loaded>();
-  #loading = new Map<string, Promise<Loaded>>();
+  /** Checks and loads in flight, one per module: concurrent requests share them. */
+  #pending = new Map<string, Promise<Loaded>>();
   #stats: StatCache;
 
   /**
@@ -74,7 +75,12 @@ export class ModuleLoader {
     if (hit && (!this.autoreload || Date.now() - hit.checkedAt < this.checkMs)) {
       return hit.exports;
     }
-    return this.#fresh(path).then((m) => m.exports);
+    let pending = this.#pending.get(path);
+    if (!pending) {
+      pending = this.#fresh(path).finally(() => this.#pending.delete(path));
+      this.#pending.set(path, pending);
+    }
+    return pending.then((m) => m.exports);
   }
 
   async #fresh(path: string): Promise<Loaded> {
@@ -83,13 +89,8 @@ export class ModuleLoader {
       hit.checkedAt = Date.now();
       return hit;
     }
-    let loading = this.#loading.get(path);
-    if (!loading) {
-      // A new graph: every module in it is evaluated again, once, and shared within it.
-      loading = this.#evaluate(path, new Map()).finally(() => this.#loading.delete(path));
-      this.#loading.set(path, loading);
-    }
-    return await loading;
+    // A new graph: every changed module in it is evaluated again, once.
+    return await this.#evaluate(path, new Map());
   }
 
   async #changed(m: Loaded): Promise<boolean> {

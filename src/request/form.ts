@@ -72,7 +72,7 @@ export function parseForm(
   track: (path: string) => void,
 ): Form | Promise<Form> {
   const form = new Form();
-  for (const [k, v] of url.searchParams) form.add(k, v);
+  addQuery(form, url.search);
   // GET and HEAD bodies carry no form (and reading headers has a cost on the hot path).
   if (raw.method === "GET" || raw.method === "HEAD") return form;
   const type = raw.headers.get("content-type")?.toLowerCase();
@@ -82,6 +82,25 @@ export function parseForm(
     !type.startsWith("multipart/form-data")
   ) return form;
   return parseBody(raw, type, form, limits, track);
+}
+
+/**
+ * The query string's fields. Plain `a=1&b=x` strings are split directly; anything with `%`
+ * or `+` goes through URLSearchParams (exact form-urlencoded decoding). URLSearchParams
+ * alone cost about a microsecond per request, a tenth of a small publisher call.
+ */
+function addQuery(form: Form, search: string): void {
+  if (search.length <= 1) return;
+  if (search.includes("%") || search.includes("+")) {
+    for (const [k, v] of new URLSearchParams(search)) form.add(k, v);
+    return;
+  }
+  for (const pair of search.slice(1).split("&")) {
+    if (pair === "") continue;
+    const eq = pair.indexOf("=");
+    if (eq === -1) form.add(pair, "");
+    else form.add(pair.slice(0, eq), pair.slice(eq + 1));
+  }
 }
 
 async function parseBody(
