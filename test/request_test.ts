@@ -1,6 +1,7 @@
 // The request object's members, each on a real Request (no server needed for these).
 import assert from "node:assert/strict";
 import { HttpError } from "../src/http/status.ts";
+import { urlParts } from "../src/http/url_parts.ts";
 import { Req, type SiteEnv } from "../src/request/request.ts";
 import { tempTree } from "./helpers.ts";
 
@@ -12,7 +13,7 @@ async function makeReq(
   env: Partial<SiteEnv> = {},
 ): Promise<Req> {
   const raw = new Request(url, init);
-  const u = new URL(url);
+  const u = urlParts(url);
   const uploadDir = env.uploadDir ?? await Deno.makeTempDir();
   return new Req(raw, u, {
     file: "/srv/app/hello.ts",
@@ -276,5 +277,36 @@ Deno.test("req: query fields decode exactly as URLSearchParams does", async () =
     const expected = [...new URLSearchParams(q)].map(([k, v]) => `${k}=${v}`);
     const actual = [...form.entries()].flatMap(([k, vs]) => vs.map((v) => `${k}=${v}`));
     assert.deepEqual(actual.sort(), expected.sort(), q);
+  }
+});
+
+Deno.test("urlParts gives what new URL gives", () => {
+  const paths = [
+    "/",
+    "/a/b.txt",
+    "/a/../b",
+    "/a/./b",
+    "/a/%2e%2e/b",
+    "/a/%2E/b",
+    "/.hidden",
+    "/a\\b",
+    "/sp ace",
+    "/q'uote",
+    '/d"q',
+    "/ünï",
+    "/%zz",
+    "/x?",
+    "/x?a=1&b=2",
+    "/x?a='1'",
+    "/x?a=<b>",
+    "/x?a=1 2",
+    "/x?a=ü",
+    "/x?%41=1",
+    "//double//slash",
+  ];
+  for (const p of paths) {
+    const href = `http://127.0.0.1:8000${p}`;
+    const url = new URL(href);
+    assert.deepEqual(urlParts(href), { pathname: url.pathname, search: url.search }, p);
   }
 });

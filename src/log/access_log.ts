@@ -1,3 +1,5 @@
+import type { UrlParts } from "../http/url_parts.ts";
+
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 function pad(n: number): string {
@@ -18,7 +20,7 @@ function quoted(value: string | null): string {
 
 export interface LogEntry {
   raw: Request;
-  url: URL;
+  url: UrlParts;
   remoteAddr: string;
   user?: string;
   status: number;

@@ -67,12 +67,12 @@ export interface FormLimits {
  */
 export function parseForm(
   raw: Request,
-  url: URL,
+  search: string,
   limits: FormLimits,
   track: (path: string) => void,
 ): Form | Promise<Form> {
   const form = new Form();
-  addQuery(form, url.search);
+  addQuery(form, search);
   // GET and HEAD bodies carry no form (and reading headers has a cost on the hot path).
   if (raw.method === "GET" || raw.method === "HEAD") return form;
   const type = raw.headers.get("content-type")?.toLowerCase();

@@ -1,6 +1,7 @@
 import { preconditionStatus, type Validators } from "../http/conditional.ts";
 import { escapeHtml } from "../http/html.ts";
 import { HttpError } from "../http/status.ts";
+import type { UrlParts } from "../http/url_parts.ts";
 import type { FileKind } from "../dispatch/names.ts";
 import { type FileStat, statOrNull } from "../fs/stat.ts";
 import { fileResponse } from "../static/file_response.ts";
@@ -70,9 +71,12 @@ export class Req {
   #validators?: Validators;
   #output?: Output;
 
+  #url?: URL;
+
   constructor(
     readonly raw: Request,
-    readonly url: URL,
+    /** The path and query the dispatcher routed on (see src/http/url_parts.ts). */
+    readonly parts: UrlParts,
     readonly target: Target,
     readonly site: SiteEnv,
     readonly remoteAddr: string,
@@ -85,6 +89,11 @@ export class Req {
     this.options = site.options;
   }
 
+  /** The request URL; built on first use (most handlers only need path and query). */
+  get url(): URL {
+    return this.#url ??= new URL(this.raw.url);
+  }
+
   get query(): URLSearchParams {
     return this.url.searchParams;
   }
@@ -94,7 +103,7 @@ export class Req {
   }
 
   get isHttps(): boolean {
-    return this.url.protocol === "https:";
+    return this.raw.url.startsWith("https:");
   }
 
   // ---- output --------------------------------------------------------------------------
@@ -221,7 +230,7 @@ export class Req {
     if (this.#formParsing) return this.#formParsing;
     const parsed = parseForm(
       this.raw,
-      this.url,
+      this.parts.search,
       {
         maxBodySize: this.site.maxBodySize,
         maxInMemory: MAX_IN_MEMORY,
