@@ -50,19 +50,18 @@ function challenge(realm: string): HttpError {
   });
 }
 
+/** Whether anything on the way has `__auth__` or `__access__`. */
+export function isGuarded(chain: unknown[]): boolean {
+  return chain.some((level) =>
+    own(level, "__auth__") !== undefined || own(level, "__access__") !== undefined
+  );
+}
+
 /**
  * `__auth__`, `__access__` and `__auth_realm__` on the module and on every object passed on
  * the way to the target, outermost first (the innermost realm wins). Sets `req.user`.
- * Synchronous (no promise) when nothing on the way is protected.
  */
-export function authorize(req: Req, chain: unknown[]): void | Promise<void> {
-  const guarded = chain.some((level) =>
-    own(level, "__auth__") !== undefined || own(level, "__access__") !== undefined
-  );
-  if (guarded) return check(req, chain);
-}
-
-async function check(req: Req, chain: unknown[]): Promise<void> {
+export async function authorize(req: Req, chain: unknown[]): Promise<void> {
   let realm = "unknown";
   let creds: Credentials | undefined | null = null; // null: not parsed yet
   for (const level of chain) {

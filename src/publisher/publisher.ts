@@ -4,13 +4,20 @@ import { statusPage } from "../http/error_pages.ts";
 import { type Exports, ModuleLoader } from "../modules/loader.ts";
 import type { Req } from "../request/request.ts";
 import { buildArguments } from "./arguments.ts";
-import { authorize } from "./auth.ts";
+import { authorize, isGuarded } from "./auth.ts";
 import { resultResponse } from "./results.ts";
 import { type Param, readRuntimeSignature, readSignatures, type Signatures } from "./signatures.ts";
-import { type AnyFunction, traverse } from "./traverse.ts";
+import { type AnyFunction, type Traversal, traverse } from "./traverse.ts";
 import { then } from "../util/maybe_async.ts";
 
 const DEFAULT_METHODS = ["GET", "HEAD", "POST"];
+const MAX_ROUTES = 1000;
+
+interface Route extends Traversal {
+  allowed: string[];
+  /** Whether anything on the way has `__auth__` or `__access__`. */
+  guarded: boolean;
+}
 
 /** GET, HEAD and POST, plus what a function lists in its own `methods` property. */
 function allowedMethods(target: unknown): string[] {
@@ -27,6 +34,7 @@ export class Publisher implements Handler {
   readonly acceptsPathInfo = true;
   readonly implicitExtension = ".ts";
   #modules: ModuleLoader;
+  #routes = new WeakMap<Exports, Map<string, Route>>();
   /** By module version: a reloaded module has new exports, and its source is read again. */
   #signatures = new WeakMap<Exports, Signatures | Promise<Signatures>>();
   #runtime = new WeakMap<AnyFunction, Param[] | Promise<Param[]>>();
@@ -40,13 +48,31 @@ export class Publisher implements Handler {
     return then(this.#modules.load(req.filename), (exports) => this.#publish(req, exports));
   }
 
+  /** What a path info names in one version of a module; refusals are not cached. */
+  #route(exports: Exports, pathInfo: string): Route {
+    let routes = this.#routes.get(exports);
+    if (!routes) this.#routes.set(exports, routes = new Map());
+    let route = routes.get(pathInfo);
+    if (!route) {
+      const traversal = traverse(exports, pathInfo);
+      route = {
+        ...traversal,
+        allowed: allowedMethods(traversal.target),
+        guarded: isGuarded(traversal.chain),
+      };
+      // Bounded: path infos come from clients.
+      if (routes.size >= MAX_ROUTES) routes.clear();
+      routes.set(pathInfo, route);
+    }
+    return route;
+  }
+
   #publish(req: Req, exports: Exports): Response | Promise<Response> {
-    const { target, owner, chain, path } = traverse(exports, req.pathInfo);
-    const allowed = allowedMethods(target);
+    const { target, owner, chain, path, allowed, guarded } = this.#route(exports, req.pathInfo);
     if (!allowed.includes(req.method)) {
       return statusPage(405, undefined, { allow: allowed.join(", ") });
     }
-    return then(authorize(req, chain), () => {
+    return then(guarded ? authorize(req, chain) : undefined, () => {
       if (typeof target !== "function") return resultResponse(req, target);
       const fn = target as AnyFunction;
       return then(

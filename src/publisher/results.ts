@@ -1,4 +1,4 @@
-import type { Req } from "../request/request.ts";
+import { PLAIN_TEXT, type Req } from "../request/request.ts";
 
 const HTML_START = /^\s*(<!doctype|<html)/i;
 const HTML_END = /<\/html>\s*$/i;
@@ -7,7 +7,7 @@ const HTML_END = /<\/html>\s*$/i;
 export function guessTextType(text: string): string {
   return HTML_START.test(text) || HTML_END.test(text.slice(-100))
     ? "text/html; charset=utf-8"
-    : "text/plain; charset=utf-8";
+    : PLAIN_TEXT;
 }
 
 function isIterable(v: object): v is AsyncIterable<unknown> | Iterable<unknown> {
@@ -51,7 +51,7 @@ export function resultResponse(req: Req, result: unknown): Response {
     case "number":
     case "bigint":
     case "boolean":
-      type("text/plain; charset=utf-8");
+      type(PLAIN_TEXT);
       return req.respond(String(result));
     case "function":
       throw new TypeError("a published function returned a function");
@@ -71,7 +71,7 @@ export function resultResponse(req: Req, result: unknown): Response {
     ));
   }
   if (isIterable(result as object)) {
-    type("text/plain; charset=utf-8");
+    type(PLAIN_TEXT);
     return req.respond(streamOf(result as AsyncIterable<unknown>));
   }
   type("application/json");

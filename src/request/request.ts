@@ -39,6 +39,9 @@ export interface SiteEnv {
   log(message: string): void;
 }
 
+/** The content type of plain text answers, spelt as fetch spells a text body's. */
+export const PLAIN_TEXT = "text/plain;charset=UTF-8";
+
 /** Bodies buffered in memory (urlencoded forms) stop here even under a larger body limit. */
 const MAX_IN_MEMORY = 8 * 1024 * 1024;
 
@@ -48,7 +51,6 @@ const MAX_IN_MEMORY = 8 * 1024 * 1024;
  */
 export class Req {
   readonly method: string;
-  readonly headers: Headers;
   /** The decoded URL path. */
   readonly path: string;
   readonly pathInfo: string;
@@ -82,11 +84,15 @@ export class Req {
     readonly remoteAddr: string,
   ) {
     this.method = raw.method;
-    this.headers = raw.headers;
     this.path = target.scriptPath + target.pathInfo;
     this.pathInfo = target.pathInfo;
     this.filename = target.file;
     this.options = site.options;
+  }
+
+  /** The incoming headers. A getter: Deno builds them on first access, which has a cost. */
+  get headers(): Headers {
+    return this.raw.headers;
   }
 
   /** The request URL; built on first use (most handlers only need path and query). */
@@ -133,6 +139,14 @@ export class Req {
    * then `body`. HEAD gets the same headers and no body.
    */
   respond(body: Chunk | ReadableStream<Bytes> | null = null): Response {
+    if (
+      typeof body === "string" && this.#headersOut === undefined && this.status === 200 &&
+      this.contentType === PLAIN_TEXT && this.method !== "HEAD" && !this.#output
+    ) {
+      // The fetch standard makes a text body text/plain;charset=UTF-8 by itself, and a
+      // Response without an init skips header conversion: a third of a small call's cost.
+      return new Response(body);
+    }
     const init = this.#init();
     const chunks = this.#output?.chunks ?? [];
     let payload: BodyInit | null = body;
