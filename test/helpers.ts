@@ -139,6 +139,7 @@ const PERMS = [
   "--allow-net",
   "--allow-env",
   "--allow-sys",
+  "--allow-run",
   "--v8-flags=--no-compilation-cache",
 ];
 

@@ -64,6 +64,14 @@ export const boom = () => { throw new Error("kaboom"); };
 export const get = () => "get";
 export const put = Object.assign(() => "put ok", { methods: ["PUT"] });
 `,
+  "constants.ts": `
+export const __access__ = false;
+export const index = () => "never";
+`,
+  "anyone.ts": `
+export const __auth__ = true;
+export function index(req) { return "hello " + req.user; }
+`,
   "auth.ts": `
 export const __auth__ = { alice: "wonder", bob: "builder" };
 export const __access__ = ["alice"];
@@ -287,6 +295,12 @@ Deno.test("publisher: __auth__, __access__ and realms", async () => {
     const malformed = await get(s, "/auth/whoami", { headers: { authorization: header } });
     assert.equal(malformed.status, 400, header);
   }
+  // Constants: __access__ = false refuses everyone; __auth__ = true still wants credentials.
+  assert.equal((await get(s, "/constants")).status, 403);
+  const anyone = await get(s, "/anyone");
+  assert.equal(anyone.status, 401);
+  assert.equal(anyone.res.headers.get("www-authenticate"), 'Basic realm="unknown"');
+  assert.equal((await get(s, "/anyone", { headers: basic("zed", "x") })).body, "hello zed");
   const digest = { authorization: 'Digest username="x", realm="y"' };
   assert.equal((await get(s, "/fnauth/open", { headers: digest })).body, "open");
   const fnNone = await get(s, "/fnauth/closed");
@@ -366,10 +380,12 @@ Deno.test("check reports module syntax and load errors with file:line", async ()
     "site/good.ts": "export const index = () => 1;",
     "site/bad.ts": "export const index = () => 1;\nexport function broken( {\n",
     "site/throws.ts": "export const x = 1;\nthrow new Error('at load');\n",
+    "site/typed.ts": "export const index = () => 1;\nexport const n: number = 'text';\n",
   });
   const r = await runCli(["check", `${root}/site`]);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /bad\.ts:\d+: /);
   assert.match(r.stdout, /throws\.ts:2: at load/);
-  assert.match(r.stdout, /checked 3 files: 2 errors, 0 warnings/);
+  assert.match(r.stdout, /typed\.ts:2: TS2322: Type 'string' is not assignable to type 'number'/);
+  assert.match(r.stdout, /checked 4 files: 3 errors, 0 warnings/);
 });

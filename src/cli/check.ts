@@ -1,7 +1,7 @@
 import { relative, resolve } from "node:path";
 import { findConfigFile, readConfigFile } from "../config/config_file.ts";
 import { UsageError } from "../config/options.ts";
-import { fileKind } from "../dispatch/names.ts";
+import { type FileKind, fileKind } from "../dispatch/names.ts";
 import type { Diagnostic } from "../dispatch/registry.ts";
 import { defaultRegistry } from "../server/handlers.ts";
 import { parseFlags } from "./flags.ts";
@@ -9,7 +9,8 @@ import { parseFlags } from "./flags.ts";
 export const checkHelp = `Usage: modts check ROOT
 
 Checks a document root before it is served: the config file beside it, symlinks that lead
-out of it (never followed), and every file a handler knows how to check. Prints each
+out of it (never followed), and every module: syntax, errors while it loads, and types
+(with deno check, when modts runs on deno with --allow-run, not as a compiled binary). Prints each
 problem as file:line: message; exits 1 if there are errors.
 `;
 
@@ -47,6 +48,7 @@ export async function check(args: string[]): Promise<number> {
   }
 
   const registry = defaultRegistry();
+  const byKind = new Map<FileKind, string[]>();
   let files = 0;
   for await (const { path, entry } of walk(realRoot)) {
     const shown = relative(Deno.cwd(), path) || path;
@@ -67,9 +69,13 @@ export async function check(args: string[]): Promise<number> {
     const handler = registry.get(kind);
     if (!handler) {
       warnings.push({ file: shown, message: `no handler serves ${kind} files: never served` });
-    } else if (handler.check) {
-      errors.push(...await handler.check(path));
+    } else {
+      byKind.set(kind, [...byKind.get(kind) ?? [], path]);
     }
+  }
+  for (const [kind, paths] of byKind) {
+    const handler = registry.get(kind)!;
+    if (handler.check) errors.push(...await handler.check(paths));
   }
   const line = (d: Diagnostic) => `${d.file}${d.line ? `:${d.line}` : ""}: ${d.message}`;
   for (const d of errors) console.log(`${line(d)}`);

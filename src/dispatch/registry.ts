@@ -15,8 +15,8 @@ export interface Handler {
   /** An extension URLs may leave out: with ".ts", `/hello/say` finds `hello.ts`. */
   readonly implicitExtension?: string;
   handle(req: Req): Response | Promise<Response>;
-  /** Problems in one file of this kind, for `main.ts check`. */
-  check?(file: string): Promise<Diagnostic[]>;
+  /** Problems in the files of this kind under a root, for `main.ts check`. */
+  check?(files: string[]): Promise<Diagnostic[]>;
 }
 
 /**

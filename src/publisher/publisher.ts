@@ -8,6 +8,7 @@ import { authorize, isGuarded } from "./auth.ts";
 import { resultResponse } from "./results.ts";
 import { type Param, readRuntimeSignature, readSignatures, type Signatures } from "./signatures.ts";
 import { type AnyFunction, type Traversal, traverse } from "./traverse.ts";
+import { typeCheck } from "./type_check.ts";
 import { then } from "../util/maybe_async.ts";
 
 const DEFAULT_METHODS = ["GET", "HEAD", "POST"];
@@ -114,31 +115,33 @@ export class Publisher implements Handler {
     return params;
   }
 
-  /** Syntax errors (with line) and errors raised while the module loads. */
-  async check(file: string): Promise<Diagnostic[]> {
-    try {
-      await readSignatures(await Deno.readTextFile(file));
-    } catch (e) {
-      const loc = (e as { loc?: { line: number } }).loc;
-      return [{
-        file,
-        line: loc?.line,
-        message: (e as Error).message.replace(/ \(\d+:\d+\)$/, ""),
-      }];
+  /** Syntax errors, errors raised while a module loads, then type errors (all with line). */
+  async check(files: string[]): Promise<Diagnostic[]> {
+    const problems: Diagnostic[] = [];
+    const loaded: string[] = [];
+    for (const file of files) {
+      const problem = await loadProblem(file);
+      if (problem) problems.push(problem);
+      else loaded.push(file);
     }
-    try {
-      await new ModuleLoader(false).load(file);
-    } catch (e) {
-      const err = e instanceof Error ? e : new Error(String(e));
-      // Evaluated code shows as `at eval (file:///x.ts, <anonymous>:LINE:COL)`.
-      const at = new RegExp(`${pathToFileURL(file).href}(?:, <anonymous>)?:(\\d+)`);
-      const line = at.exec(err.stack ?? "");
-      return [{
-        file,
-        line: line ? Number(line[1]) : undefined,
-        message: err.message.split("\n")[0],
-      }];
-    }
-    return [];
+    return [...problems, ...await typeCheck(loaded)];
+  }
+}
+
+async function loadProblem(file: string): Promise<Diagnostic | undefined> {
+  try {
+    await readSignatures(await Deno.readTextFile(file));
+  } catch (e) {
+    const loc = (e as { loc?: { line: number } }).loc;
+    return { file, line: loc?.line, message: (e as Error).message.replace(/ \(\d+:\d+\)$/, "") };
+  }
+  try {
+    await new ModuleLoader(false).load(file);
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    // Evaluated code shows as `at eval (file:///x.ts, <anonymous>:LINE:COL)`.
+    const at = new RegExp(`${pathToFileURL(file).href}(?:, <anonymous>)?:(\\d+)`);
+    const line = at.exec(err.stack ?? "");
+    return { file, line: line ? Number(line[1]) : undefined, message: err.message.split("\n")[0] };
   }
 }
