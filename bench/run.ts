@@ -1,6 +1,7 @@
 // `deno task bench`: modts and anchor servers on 127.0.0.1, loaded with wrk one at a time,
 // with ratios against the anchors measured in the same run. Settings from the environment:
-// DURATION (s, default 8), WARMUP (s, 2), CONNS (50), THREADS (2), ROUNDS (1), ONLY (row names).
+// DURATION (s, default 8), WARMUP (s, 2), CONNS (50), THREADS (2), ROUNDS (1), ONLY (row names),
+// PIN=1 (server on CPU 1, wrk with one thread on CPU 0: steadier ratios on a noisy machine).
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dirname!, "..");
@@ -11,6 +12,7 @@ const CONNS = env("CONNS", 50);
 const THREADS = env("THREADS", 2);
 const ROUNDS = env("ROUNDS", 1);
 const ONLY = Deno.env.get("ONLY")?.split(",");
+const PIN = Deno.env.get("PIN") === "1";
 
 interface Row {
   name: string;
@@ -63,8 +65,12 @@ interface Server {
 }
 
 async function start(args: string[]): Promise<Server> {
-  const child = new Deno.Command(Deno.execPath(), {
+  const [cmd, cmdArgs] = PIN ? ["taskset", ["-c", "1", Deno.execPath(), ...args]] : [
+    Deno.execPath(),
     args,
+  ];
+  const child = new Deno.Command(cmd, {
+    args: cmdArgs,
     cwd: ROOT,
     stdout: "piped",
     stderr: "inherit",
@@ -109,8 +115,9 @@ function ms(v: string): number {
 }
 
 async function wrk(url: string, seconds: number): Promise<string> {
-  const out = await new Deno.Command("wrk", {
-    args: [`-t${THREADS}`, `-c${CONNS}`, `-d${seconds}s`, "--latency", url],
+  const wrkArgs = [`-t${PIN ? 1 : THREADS}`, `-c${CONNS}`, `-d${seconds}s`, "--latency", url];
+  const out = await new Deno.Command(PIN ? "taskset" : "wrk", {
+    args: PIN ? ["-c", "0", "wrk", ...wrkArgs] : wrkArgs,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -218,7 +225,8 @@ const med = (name: string, key: keyof Result) => median(results.get(name)!.map((
 const lines = [
   `# modts bench ${new Date().toISOString()}`,
   "",
-  `wrk -t${THREADS} -c${CONNS} -d${DURATION}s (warm-up ${WARMUP}s), ${ROUNDS} round(s), medians;` +
+  `wrk -t${PIN ? 1 : THREADS} -c${CONNS} -d${DURATION}s (warm-up ${WARMUP}s), ${ROUNDS} round(s),` +
+  ` medians${PIN ? ", pinned (server CPU 1, wrk CPU 0)" : ""};` +
   ` deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores.`,
   "",
   "| row | req/s | ratios | p50 ms | p99 ms | errors | RSS MiB |",
