@@ -58,6 +58,14 @@ export function written(req) { req.write("first,"); return "second"; }
 export function typedOut(req) { req.contentType = "text/csv"; return "a,b"; }
 export function nothing(req) { req.write("only written"); }
 export const empty = () => undefined;
+export async function streamed(req) {
+  req.contentType = "text/plain";
+  req.write("head;");
+  await req.flush();
+  await new Promise((r) => setTimeout(r, 10));
+  req.write("more;");
+  return "tail";
+}
 export const boom = () => { throw new Error("kaboom"); };
 `,
   "methods.ts": `
@@ -269,6 +277,13 @@ Deno.test("publisher: results", async () => {
     assert.equal(r.body, body, name);
     if (type !== null) assert.equal(r.type, type, name);
   }
+  // A function that flushes: the response starts before it returns, and nothing is lost.
+  const streamed = await s.fetch("/results/streamed");
+  const reader = streamed.body!.pipeThrough(new TextDecoderStream()).getReader();
+  assert.equal((await reader.read()).value, "head;");
+  let rest = "";
+  for (let r = await reader.read(); !r.done; r = await reader.read()) rest += r.value;
+  assert.equal(rest, "more;tail");
   const resp = await get(s, "/results/resp");
   assert.equal(resp.status, 201);
   assert.equal(resp.res.headers.get("x-r"), "1");
