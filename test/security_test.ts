@@ -34,6 +34,10 @@ async function layout() {
   await Deno.symlink(join(base, "outside"), join(root, "link_out"));
   await Deno.symlink(join(base, "secret.txt"), join(root, "secret_link.txt"));
   await Deno.symlink(join(root, "ok.txt"), join(root, "inside_link.txt"));
+  // Links inside the root that would expose what their target's own name protects.
+  await Deno.symlink(join(root, "hello.ts"), join(root, "source_link.txt"));
+  await Deno.symlink(join(root, "_private.txt"), join(root, "private_link.txt"));
+  await Deno.symlink(join(root, "_lib"), join(root, "lib_link"));
   return root;
 }
 
@@ -64,6 +68,9 @@ const TRAVERSALS = [
 ];
 
 const SOURCES = [
+  "/source_link.txt",
+  "/private_link.txt",
+  "/lib_link/util.txt",
   "/hello.ts",
   "/hello",
   "/hello.ts/",

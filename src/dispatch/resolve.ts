@@ -82,7 +82,7 @@ export class Resolver {
       return await this.#target(path, stat, scriptPath, pathInfo(segments, i + 1, trailingSlash));
     }
     if (segments.length > 0 && !trailingSlash) {
-      if (!(await this.#inside(dir))) return NOT_FOUND;
+      if ((await this.#realInside(dir)) === null) return NOT_FOUND;
       return { type: "redirect", location: "/" + segments.map(encodeURIComponent).join("/") + "/" };
     }
     const dirPath = segments.length > 0 ? `/${segments.join("/")}/` : "/";
@@ -126,13 +126,23 @@ export class Resolver {
     const handler = this.registry.get(kind);
     if (!handler) return NOT_FOUND;
     if (pathInfo !== "" && !handler.acceptsPathInfo) return NOT_FOUND;
-    if (!(await this.#inside(file))) return NOT_FOUND;
+    // Through symlinks, the file itself must be as reachable as its link: inside the root,
+    // on no private name, and of the same kind (a `notes.txt` link to `hello.ts` would
+    // otherwise send the module's source as text).
+    const real = await this.#realInside(file);
+    if (real === null || fileKind(real.slice(real.lastIndexOf("/") + 1)) !== kind) {
+      return NOT_FOUND;
+    }
+    if (real.slice(this.#realRoot.length + 1).split("/").some(isPrivateName)) return FORBIDDEN;
     return { type: "target", target: { file, kind, scriptPath, pathInfo, stat } } as const;
   }
 
-  async #inside(path: string): Promise<boolean> {
+  /** The real path of `path` if it lies inside the root, else null. */
+  async #realInside(path: string): Promise<string | null> {
     const real = await Deno.realPath(path).catch(() => null);
-    return real !== null && (real === this.#realRoot || real.startsWith(this.#realRoot + "/"));
+    const inside = real !== null &&
+      (real === this.#realRoot || real.startsWith(this.#realRoot + "/"));
+    return inside ? real : null;
   }
 }
 
