@@ -14,27 +14,12 @@
 // they do not change while the server runs.
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type FileStat, StatCache, statOrNull } from "../fs/stat.ts";
+import { type FileVersion, Freshness } from "./freshness.ts";
 
 /** The brand on a loaded module's exports: the publisher never publishes a module object. */
 export const MODULE_EXPORTS = Symbol("modts.module");
 
 export type Exports = Record<string | symbol, unknown>;
-
-/** What a file was when it was evaluated. */
-interface FileVersion {
-  /** `mtime-size`. */
-  version: string;
-  mtimeMs: number;
-  /**
-   * The source, kept while the file is "racy" (modified less than RACY_MS before it was
-   * read): an edit within the same millisecond and of the same size leaves mtime-size as
-   * it was, so the content is compared instead (git's racy-clean rule).
-   */
-  source?: string;
-}
-
-const RACY_MS = 2000;
 
 interface Loaded {
   exports: Exports;
@@ -46,10 +31,6 @@ interface Loaded {
 
 let sucrase: Promise<typeof import("sucrase")> | undefined;
 
-function versionOf(stat: FileStat | null): string {
-  return stat ? `${stat.mtimeMs}-${stat.size}` : "missing";
-}
-
 function isLocal(specifier: string): boolean {
   return specifier.startsWith("./") || specifier.startsWith("../") || isAbsolute(specifier) ||
     specifier.startsWith("file:");
@@ -59,14 +40,14 @@ export class ModuleLoader {
   #loaded = new Map<string, Loaded>();
   /** Checks and loads in flight, one per module: concurrent requests share them. */
   #pending = new Map<string, Promise<Loaded>>();
-  #stats: StatCache;
+  #freshness: Freshness;
 
   /**
    * `autoreload`: compare a module's files with the disk at most every `checkMs`
    * (false: load once, keep forever).
    */
   constructor(private autoreload: boolean, private checkMs = 1000) {
-    this.#stats = new StatCache(checkMs);
+    this.#freshness = new Freshness(checkMs);
   }
 
   /** A module's exports; synchronous when it is loaded and checked recently (hot path). */
@@ -85,23 +66,12 @@ export class ModuleLoader {
 
   async #fresh(path: string): Promise<Loaded> {
     const hit = this.#loaded.get(path);
-    if (hit && !(await this.#changed(hit))) {
+    if (hit && !(await this.#freshness.changed(hit.files))) {
       hit.checkedAt = Date.now();
       return hit;
     }
     // A new graph: every changed module in it is evaluated again, once.
     return await this.#evaluate(path, new Map());
-  }
-
-  async #changed(m: Loaded): Promise<boolean> {
-    for (const [file, seen] of m.files) {
-      if (versionOf(await this.#stats.stat(file)) !== seen.version) return true;
-      if (seen.source === undefined) continue;
-      const now = Date.now();
-      if ((await Deno.readTextFile(file).catch(() => null)) !== seen.source) return true;
-      if (now - seen.mtimeMs > RACY_MS) delete seen.source; // settled: mtime can be trusted
-    }
-    return false;
   }
 
   /**
@@ -110,7 +80,9 @@ export class ModuleLoader {
    */
   async #dependency(path: string, graph: Map<string, Loaded>): Promise<Loaded> {
     const loaded = this.#loaded.get(path);
-    if (loaded && !graph.has(path) && !(await this.#changed(loaded))) return loaded;
+    if (loaded && !graph.has(path) && !(await this.#freshness.changed(loaded.files))) {
+      return loaded;
+    }
     return await this.#evaluate(path, graph);
   }
 
@@ -118,14 +90,9 @@ export class ModuleLoader {
   async #evaluate(path: string, graph: Map<string, Loaded>): Promise<Loaded> {
     const done = graph.get(path);
     if (done) return done;
-    // A fresh stat: the cached one may predate the content about to be read.
-    const stat = await statOrNull(path);
-    const source = await Deno.readTextFile(path);
+    const { source, seen } = await this.#freshness.read(path);
     const exports: Exports = Object.create(null);
     Object.defineProperty(exports, MODULE_EXPORTS, { value: path });
-    const mtimeMs = stat?.mtimeMs ?? 0;
-    const seen: FileVersion = { version: versionOf(stat), mtimeMs };
-    if (Date.now() - mtimeMs <= RACY_MS) seen.source = source;
     const self: Loaded = { exports, files: new Map([[path, seen]]), checkedAt: Date.now() };
     graph.set(path, self);
 

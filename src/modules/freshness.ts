@@ -1,0 +1,53 @@
+// Whether the files something was built from (a module graph, a page and its includes) have
+// changed since: shared by the module loader and the page cache.
+import { type FileStat, StatCache, statOrNull } from "../fs/stat.ts";
+
+/** What a file was when it was read. */
+export interface FileVersion {
+  /** `mtime-size`. */
+  version: string;
+  mtimeMs: number;
+  /**
+   * The content, kept while the file is "racy" (modified less than RACY_MS before it was
+   * read): an edit within the same millisecond and of the same size leaves mtime-size as
+   * it was, so the content is compared instead (git's racy-clean rule).
+   */
+  source?: string;
+}
+
+const RACY_MS = 2000;
+
+function versionOf(stat: FileStat | null): string {
+  return stat ? `${stat.mtimeMs}-${stat.size}` : "missing";
+}
+
+export class Freshness {
+  #stats: StatCache;
+
+  /** Stats are trusted for `ttlMs`. */
+  constructor(ttlMs: number) {
+    this.#stats = new StatCache(ttlMs);
+  }
+
+  /** Reads `path`, recording what it was. Stat first: the content may only be newer. */
+  async read(path: string): Promise<{ source: string; seen: FileVersion }> {
+    const stat = await statOrNull(path);
+    const source = await Deno.readTextFile(path);
+    const mtimeMs = stat?.mtimeMs ?? 0;
+    const seen: FileVersion = { version: versionOf(stat), mtimeMs };
+    if (Date.now() - mtimeMs <= RACY_MS) seen.source = source;
+    return { source, seen };
+  }
+
+  /** Whether any of `files` differs from what was recorded. */
+  async changed(files: Map<string, FileVersion>): Promise<boolean> {
+    for (const [file, seen] of files) {
+      if (versionOf(await this.#stats.stat(file)) !== seen.version) return true;
+      if (seen.source === undefined) continue;
+      const now = Date.now();
+      if ((await Deno.readTextFile(file).catch(() => null)) !== seen.source) return true;
+      if (now - seen.mtimeMs > RACY_MS) delete seen.source; // settled: mtime can be trusted
+    }
+    return false;
+  }
+}
