@@ -88,7 +88,6 @@ const SOURCES = [
   "/UPPER.TS",
   "/comp.tsx",
   "/mod.mts",
-  "/page.psp",
   "/page.psp.orig",
   "/_directory.ts",
   "/_private.txt",
@@ -124,6 +123,9 @@ Deno.test("no spelling of a path sends module or page source, or a private name"
     assert.ok([403, 404].includes(res.status), `${target} → ${res.status}`);
     assert.ok(!res.body.includes(SOURCE), `${target} disclosed source`);
   }
+  // A page is rendered, never sent as source.
+  const page = await rawRequest(s.port, "/page.psp");
+  assert.equal(page.body, "rendered");
   for (const target of ["/_private.txt", "/.env", "/_lib/util.txt", "/hello.ts~", "/.git/config"]) {
     assert.equal((await rawRequest(s.port, target)).status, 403, target);
   }

@@ -75,7 +75,7 @@ export async function check(args: string[]): Promise<number> {
   }
   for (const [kind, paths] of byKind) {
     const handler = registry.get(kind)!;
-    if (handler.check) errors.push(...await handler.check(paths));
+    if (handler.check) errors.push(...await handler.check(paths, realRoot));
   }
   const line = (d: Diagnostic) => `${d.file}${d.line ? `:${d.line}` : ""}: ${d.message}`;
   for (const d of errors) console.log(`${line(d)}`);

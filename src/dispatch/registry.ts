@@ -16,7 +16,7 @@ export interface Handler {
   readonly implicitExtension?: string;
   handle(req: Req): Response | Promise<Response>;
   /** Problems in the files of this kind under a root, for `main.ts check`. */
-  check?(files: string[]): Promise<Diagnostic[]>;
+  check?(files: string[], realRoot: string): Promise<Diagnostic[]>;
 }
 
 /**

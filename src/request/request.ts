@@ -1,4 +1,5 @@
 import { preconditionStatus, type Validators } from "../http/conditional.ts";
+import { normalize } from "node:path";
 import { escapeHtml } from "../http/html.ts";
 import { HttpError } from "../http/status.ts";
 import type { UrlParts } from "../http/url_parts.ts";
@@ -31,7 +32,10 @@ export interface Target {
 
 /** What every request of a site shares. */
 export interface SiteEnv {
+  /** The document root, as a real path. */
   root: string;
+  /** Renders a server page (set when a page handler is registered). */
+  render?: (req: Req, file: string, data: unknown) => Promise<Response>;
   debug: boolean;
   maxBodySize: number;
   uploadDir: string;
@@ -262,6 +266,19 @@ export class Req {
   }
 
   // ---- redirects, files, conditions ----------------------------------------------------
+
+  /**
+   * A server page rendered as the response, with `it` = `data`. `page` is relative to this
+   * request's file, or to the document root when it starts with `/`.
+   */
+  render(page: string, data: unknown = {}): Promise<Response> {
+    const render = this.site.render;
+    if (!render) return Promise.reject(new Error("no server page handler is registered"));
+    const file = page.startsWith("/")
+      ? `${this.site.root}${page}`
+      : `${this.filename.replace(/[^/]*$/, "")}${page}`;
+    return render(this, normalize(file), data);
+  }
 
   /** A redirect with an HTML-escaped body; a location holding CR or LF is refused (400). */
   redirect(location: string, status = 302): Response {

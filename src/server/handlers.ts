@@ -1,4 +1,5 @@
 import { HandlerRegistry } from "../dispatch/registry.ts";
+import { PspHandler } from "../psp/psp_handler.ts";
 import { Publisher } from "../publisher/publisher.ts";
 import { StaticHandler } from "../static/static_handler.ts";
 
@@ -10,13 +11,14 @@ export interface RegistryOptions {
   fsTtlMs: number;
 }
 
-/** The handlers modts ships, by file kind; server pages will register here too. */
+/** The handlers modts ships, by file kind. */
 export function defaultRegistry(
   options: RegistryOptions = { accessLog: false, autoreload: true, fsTtlMs: 1000 },
 ): HandlerRegistry {
   return new HandlerRegistry()
     .register("static", new StaticHandler({ declareLength: options.accessLog }))
-    .register("module", new Publisher(options));
+    .register("module", new Publisher(options))
+    .register("page", new PspHandler(options));
 }
 
 /** Index files tried for a directory URL, in order (SPEC §2). */

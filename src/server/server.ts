@@ -5,6 +5,7 @@ import type { HandlerRegistry } from "../dispatch/registry.ts";
 import { Resolver } from "../dispatch/resolve.ts";
 import { statusPage } from "../http/error_pages.ts";
 import { AccessLog } from "../log/access_log.ts";
+import type { PspHandler } from "../psp/psp_handler.ts";
 import { defaultRegistry, DIRECTORY_INDEX } from "./handlers.ts";
 
 export interface RunningServer {
@@ -49,8 +50,10 @@ export async function startServer(
   });
   const resolver = new Resolver(realRoot, registry, DIRECTORY_INDEX, fsTtlMs);
   const accessLog = config.accessLog ? new AccessLog(config.accessLog) : null;
+  const pages = registry.get("page") as PspHandler | undefined;
   const dispatcher = new Dispatcher(resolver, registry, {
     root: realRoot,
+    render: pages?.render ? (req, file, data) => pages.render(req, file, data) : undefined,
     debug: config.debug,
     maxBodySize: config.maxBodySize,
     uploadDir,

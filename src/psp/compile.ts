@@ -1,0 +1,118 @@
+// A page → one async function. Eta compiles the tags (`<% %>`, `<%= %>` escaped with our
+// escapeHtml, `<%~ %>` raw, trim markers); modts wraps its code with the page scope. Eta's
+// own include/layout/cache machinery is not used: includes were inlined by expand.ts, and
+// caching and reload are the page cache's job.
+import { Eta } from "eta";
+import { escapeHtml } from "../http/html.ts";
+import type { Expanded, Origin } from "./expand.ts";
+import { PspError } from "./expand.ts";
+
+const eta = new Eta({
+  autoEscape: true,
+  autoTrim: false, // text passes through byte for byte
+  useWith: false,
+  varName: "it",
+  debug: true, // `__eta.line` tracking: runtime errors name their line
+});
+
+// Eta turns CR LF and lone CR in text into LF; CRs are carried through it as this character
+// (from Unicode's private use area) and restored in the generated string literals.
+const CR = "\uE000";
+
+// Eta's debug wrapper reports a runtime error with its message only; ours keeps the output
+// produced so far, for the error page.
+const ETA_CATCH =
+  "} catch (e) { this.RuntimeErr(e, __eta.templateStr, __eta.line, options.filepath) }";
+const OUR_CATCH = "} catch (e) { this.fail(e, __eta.line, __eta.res) }";
+
+export interface PageScope {
+  req: unknown;
+  form: unknown;
+  psp: unknown;
+  it: unknown;
+  error?: unknown;
+  /** Present only when the page's code mentions `session`. */
+  session?: () => Promise<unknown>;
+}
+
+export interface CompiledPage {
+  /** The page's JavaScript: an async function expression of (scope, options). */
+  code: string;
+  usesSession: boolean;
+}
+
+/** Thrown by a page at run time: the error, where, and the output produced before it. */
+export class PageFailure extends Error {
+  constructor(
+    readonly error: unknown,
+    readonly origin: Origin | undefined,
+    readonly output: string,
+  ) {
+    super(error instanceof Error ? error.message : String(error));
+    this.name = "PageFailure";
+  }
+}
+
+/** Compiles an expanded page; syntax errors come out as PspError with file and line. */
+export function compilePage(page: Expanded): CompiledPage {
+  let body: string;
+  try {
+    body = eta.compileToString(page.text.replaceAll("\r", CR), { async: true });
+  } catch (e) {
+    const m = /line (\d+)/.exec((e as Error).message);
+    const origin = page.origins[(m ? Number(m[1]) : 1) - 1] ?? page.origins[0];
+    throw new PspError((e as Error).message.split("\n")[0], origin.file, origin.line);
+  }
+  if (!body.includes(ETA_CATCH)) throw new Error("unexpected Eta output (see src/psp/compile.ts)");
+  const usesSession = /\bsession\b/.test(page.text);
+  const code = `(async function (__scope, options) {
+const { req, form, psp, it, error } = __scope;
+${usesSession ? "const session = await __scope.session();\n" : ""}${
+    body.replace(ETA_CATCH, OUR_CATCH).replaceAll(CR, "\\r")
+  }
+})`;
+  return { code, usesSession };
+}
+
+export type PageFunction = (scope: PageScope, options: { filepath: string }) => Promise<string>;
+
+/**
+ * The page as a function. A JavaScript syntax error in its code is located with
+ * @babel/parser (it gives the generated line), then Eta's line markers: the last
+ * `__eta.line=N` before that line names the page line.
+ */
+export async function instantiate(compiled: CompiledPage, page: Expanded, file: string) {
+  try {
+    return (0, eval)(`${compiled.code}\n//# sourceURL=${file}.js`) as PageFunction;
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    const origin = await locateSyntaxError(compiled.code, page);
+    throw new PspError(`syntax error: ${e.message}`, origin.file, origin.line);
+  }
+}
+
+async function locateSyntaxError(code: string, page: Expanded): Promise<Origin> {
+  let generatedLine = code.split("\n").length;
+  try {
+    const { parse } = await import("@babel/parser");
+    parse(code, { sourceType: "script", allowAwaitOutsideFunction: true });
+  } catch (e) {
+    generatedLine = (e as { loc?: { line: number } }).loc?.line ?? generatedLine;
+  }
+  let pageLine = 1;
+  for (const line of code.split("\n").slice(0, generatedLine)) {
+    const m = /^__eta\.line=(\d+)$/.exec(line);
+    if (m) pageLine = Number(m[1]);
+  }
+  return page.origins[pageLine - 1] ?? page.origins[0];
+}
+
+/** The `this` a page function runs with: what Eta's generated code expects of it. */
+export function pageRuntime(origins: Origin[]) {
+  return {
+    config: { escapeFunction: escapeHtml, filterFunction: String },
+    fail(e: unknown, line: number, output: string): never {
+      throw new PageFailure(e, origins[line - 1], output);
+    },
+  };
+}

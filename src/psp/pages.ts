@@ -1,0 +1,64 @@
+import type { FileVersion } from "../modules/freshness.ts";
+import { Freshness } from "../modules/freshness.ts";
+import { compilePage, instantiate, type PageFunction } from "./compile.ts";
+import { expand, type Origin } from "./expand.ts";
+
+export interface Page {
+  fn: PageFunction;
+  origins: Origin[];
+  usesSession: boolean;
+  /** The page and everything it includes, as compiled. */
+  files: Map<string, FileVersion>;
+  checkedAt: number;
+}
+
+/**
+ * Compiled pages by path, recompiled when the page or any file it includes changed (checked
+ * at most every `ttlMs`, with the module loader's freshness rules), never with autoreload off.
+ */
+export class PageCache {
+  #pages = new Map<string, Page>();
+  #pending = new Map<string, Promise<Page>>();
+  #freshness: Freshness;
+
+  constructor(private autoreload: boolean, private ttlMs: number) {
+    this.#freshness = new Freshness(ttlMs);
+  }
+
+  /** Synchronous when the page is compiled and was checked recently. */
+  get(file: string, realRoot: string): Page | Promise<Page> {
+    const hit = this.#pages.get(file);
+    if (hit && (!this.autoreload || Date.now() - hit.checkedAt < this.ttlMs)) return hit;
+    let pending = this.#pending.get(file);
+    if (!pending) {
+      pending = this.#fresh(file, realRoot).finally(() => this.#pending.delete(file));
+      this.#pending.set(file, pending);
+    }
+    return pending;
+  }
+
+  async #fresh(file: string, realRoot: string): Promise<Page> {
+    const hit = this.#pages.get(file);
+    if (hit && !(await this.#freshness.changed(hit.files))) {
+      hit.checkedAt = Date.now();
+      return hit;
+    }
+    const page = await compile(file, realRoot, this.#freshness);
+    this.#pages.set(file, page);
+    return page;
+  }
+}
+
+/** Expands, compiles and instantiates one page. */
+export async function compile(file: string, realRoot: string, freshness: Freshness) {
+  const expanded = await expand(file, realRoot, freshness);
+  const compiled = compilePage(expanded);
+  const fn = await instantiate(compiled, expanded, file);
+  return {
+    fn,
+    origins: expanded.origins,
+    usesSession: compiled.usesSession,
+    files: expanded.files,
+    checkedAt: Date.now(),
+  } satisfies Page;
+}
