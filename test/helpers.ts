@@ -34,7 +34,8 @@ export async function serveRoot(
   overrides: Partial<ServerConfig> = {},
   registry?: HandlerRegistry,
 ): Promise<TestServer> {
-  const dataDir = await Deno.makeTempDir({ prefix: "modts-data-" });
+  const ownDataDir = overrides.dataDir === undefined;
+  const dataDir = overrides.dataDir ?? await Deno.makeTempDir({ prefix: "modts-data-" });
   const logs: string[] = [];
   const config: ServerConfig = {
     ...DEFAULTS,
@@ -52,7 +53,7 @@ export async function serveRoot(
     fetch: (path, init) => fetch(new URL(path, server.url), init),
     async [Symbol.asyncDispose]() {
       await server.shutdown();
-      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+      if (ownDataDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
   };
 }

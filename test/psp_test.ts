@@ -130,3 +130,36 @@ Deno.test("check reports page compile errors with file:line", async () => {
   assert.equal(r.code, 1);
   assert.match(r.stdout, /bad\.psp:2: syntax error/);
 });
+
+Deno.test("psp: compiled pages are reused from disk after a restart, until an include changes", async () => {
+  const root = await tempTree({
+    "page.psp": '<%@ include file="_inc.psp" %>!',
+    "_inc.psp": "<%= 6 * 7 %>",
+  });
+  const dataDir = await Deno.makeTempDir();
+  const compiles = (logs: string[]) => logs.filter((l) => l.startsWith("psp: compiled")).length;
+  {
+    await using first = await serveRoot(root, { dataDir });
+    assert.equal(await (await first.fetch("/page.psp")).text(), "42!");
+    assert.equal(compiles(first.logs), 1);
+  }
+  {
+    await using second = await serveRoot(root, { dataDir });
+    assert.equal(await (await second.fetch("/page.psp")).text(), "42!");
+    assert.equal(compiles(second.logs), 0); // taken from the disk cache: no recompilation
+  }
+  await Deno.writeTextFile(`${root}/_inc.psp`, "<%= 6 * 7 + 1 %>");
+  {
+    await using third = await serveRoot(root, { dataDir });
+    assert.equal(await (await third.fetch("/page.psp")).text(), "43!");
+    assert.equal(compiles(third.logs), 1);
+  }
+});
+
+Deno.test("psp: with --no-autoreload a page is never recompiled", async () => {
+  const root = await tempTree({ "frozen.psp": "one" });
+  await using s = await serveRoot(root, { autoreload: false, fsTtl: 0 });
+  assert.equal(await (await s.fetch("/frozen.psp")).text(), "one");
+  await Deno.writeTextFile(`${root}/frozen.psp`, "two");
+  assert.equal(await (await s.fetch("/frozen.psp")).text(), "one");
+});

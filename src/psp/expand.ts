@@ -23,6 +23,8 @@ export interface Expanded {
   origins: Origin[];
   /** The page and every file it includes, with what they were when read. */
   files: Map<string, FileVersion>;
+  /** Their contents. */
+  sources: Map<string, string>;
 }
 
 const DIRECTIVE = /<%@([\s\S]*?)%>/g;
@@ -44,7 +46,7 @@ export async function expand(
   realRoot: string,
   freshness: Freshness,
 ): Promise<Expanded> {
-  const out: Expanded = { text: "", origins: [], files: new Map() };
+  const out: Expanded = { text: "", origins: [], files: new Map(), sources: new Map() };
   await inline(file, realRoot, freshness, out, []);
   return out;
 }
@@ -58,6 +60,7 @@ async function inline(
 ): Promise<void> {
   const { source, seen } = await freshness.read(file);
   out.files.set(file, seen);
+  out.sources.set(file, source);
   const text = source.replace(COMMENT, (c) => `<%${c.replace(/[^\n]/g, "")}%>`);
   let at = 0;
   let line = 1;

@@ -1,6 +1,7 @@
 import type { FileVersion } from "../modules/freshness.ts";
 import { Freshness } from "../modules/freshness.ts";
 import { compilePage, instantiate, type PageFunction } from "./compile.ts";
+import type { DiskCache } from "./disk_cache.ts";
 import { expand, type Origin } from "./expand.ts";
 
 export interface Page {
@@ -21,7 +22,12 @@ export class PageCache {
   #pending = new Map<string, Promise<Page>>();
   #freshness: Freshness;
 
-  constructor(private autoreload: boolean, private ttlMs: number) {
+  constructor(
+    private autoreload: boolean,
+    private ttlMs: number,
+    private disk: DiskCache | null,
+    private log: (message: string) => void,
+  ) {
     this.#freshness = new Freshness(ttlMs);
   }
 
@@ -43,16 +49,32 @@ export class PageCache {
       hit.checkedAt = Date.now();
       return hit;
     }
-    const page = await compile(file, realRoot, this.#freshness);
+    const page = await compile(file, realRoot, this.#freshness, this.disk, this.log);
     this.#pages.set(file, page);
     return page;
   }
 }
 
-/** Expands, compiles and instantiates one page. */
-export async function compile(file: string, realRoot: string, freshness: Freshness) {
+/**
+ * Expands, compiles (or takes the compilation from the disk cache) and instantiates a page.
+ * Compilations are logged: with a warm disk cache a restart logs none.
+ */
+export async function compile(
+  file: string,
+  realRoot: string,
+  freshness: Freshness,
+  disk: DiskCache | null = null,
+  log: (message: string) => void = () => {},
+): Promise<Page> {
   const expanded = await expand(file, realRoot, freshness);
-  const compiled = compilePage(expanded);
+  const cached = await disk?.get(file, expanded.sources);
+  let compiled = cached?.compiled;
+  if (!compiled) {
+    const started = performance.now();
+    compiled = compilePage(expanded);
+    log(`psp: compiled ${file} (${(performance.now() - started).toFixed(1)} ms)`);
+    await disk?.set(file, compiled, expanded.origins, expanded.sources);
+  }
   const fn = await instantiate(compiled, expanded, file);
   return {
     fn,
@@ -60,5 +82,5 @@ export async function compile(file: string, realRoot: string, freshness: Freshne
     usesSession: compiled.usesSession,
     files: expanded.files,
     checkedAt: Date.now(),
-  } satisfies Page;
+  };
 }

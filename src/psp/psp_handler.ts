@@ -5,6 +5,7 @@ import { HttpError } from "../http/status.ts";
 import { Freshness } from "../modules/freshness.ts";
 import type { Req } from "../request/request.ts";
 import { PageFailure, pageRuntime, type PageScope } from "./compile.ts";
+import { DiskCache } from "./disk_cache.ts";
 import { PspError } from "./expand.ts";
 import { compile, type Page, PageCache } from "./pages.ts";
 
@@ -65,8 +66,20 @@ export class PspHandler implements Handler {
   readonly acceptsPathInfo = false;
   #pages: PageCache;
 
-  constructor({ autoreload, fsTtlMs }: { autoreload: boolean; fsTtlMs: number }) {
-    this.#pages = new PageCache(autoreload, fsTtlMs);
+  constructor(options: {
+    autoreload: boolean;
+    fsTtlMs: number;
+    /** Where compiled pages are kept across restarts (none: memory only). */
+    cacheDir?: string;
+    log?: (message: string) => void;
+  }) {
+    const disk = options.cacheDir ? new DiskCache(options.cacheDir) : null;
+    this.#pages = new PageCache(
+      options.autoreload,
+      options.fsTtlMs,
+      disk,
+      options.log ?? (() => {}),
+    );
   }
 
   handle(req: Req): Promise<Response> | Response {

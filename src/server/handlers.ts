@@ -9,6 +9,9 @@ export interface RegistryOptions {
   autoreload: boolean;
   /** How long a module's files are trusted unchanged. */
   fsTtlMs: number;
+  /** Where compiled pages are kept across restarts. */
+  cacheDir?: string;
+  log?: (message: string) => void;
 }
 
 /** The handlers modts ships, by file kind. */

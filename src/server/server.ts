@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { join } from "node:path";
 import type { ServerConfig } from "../config/options.ts";
 import { Dispatcher } from "../dispatch/dispatcher.ts";
 import type { HandlerRegistry } from "../dispatch/registry.ts";
@@ -47,6 +48,8 @@ export async function startServer(
     accessLog: config.accessLog !== null,
     autoreload: config.autoreload,
     fsTtlMs,
+    cacheDir: join(config.dataDir, "psp-cache"),
+    log,
   });
   const resolver = new Resolver(realRoot, registry, DIRECTORY_INDEX, fsTtlMs);
   const accessLog = config.accessLog ? new AccessLog(config.accessLog) : null;
