@@ -39,9 +39,45 @@ async function ensureWrk(): Promise<void> {
   }
 }
 
+// The Eta anchor's template (shared/bench-anchors/anchors/views/list.eta), served as list.eta
+// by the anchor and as list.psp by modts: the same text, the same data.
+const LIST_TEMPLATE = `<!doctype html>
+<html>
+<head><meta charset="utf-8"><title><%= it.title %></title></head>
+<body>
+<h1><%= it.title %></h1>
+<p>path=<%= it.path %> hits=<%= it.hits %></p>
+<table>
+<% for (const item of it.items) { %>
+  <tr id="row-<%= item.id %>"><td><%= item.name %></td><td><%= item.note %></td><td><%= item.price %></td></tr>
+<% } %>
+</table>
+</body>
+</html>
+`;
+
+// The data side of the page row: a publisher function rendering list.psp with the anchor's
+// data, as the Eta anchor renders list.eta.
+const LIST_MODULE = `const items = Array.from({ length: 100 }, (_, i) => ({
+  id: i,
+  name: \`Item <\${i}> & "friends"\`,
+  note: i % 3 === 0 ? "<b>bold?</b> no: escaped" : \`it's #\${i}\`,
+  price: (i * 1.25).toFixed(2),
+}));
+let hits = 0;
+export function index(req) {
+  hits++;
+  return req.render("list.psp", { title: "Items & <things>", path: req.path, hits, items });
+}
+`;
+
 async function makeSite(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "modts-bench-" });
   await Deno.mkdir(join(dir, "site"));
+  await Deno.mkdir(join(dir, "views"));
+  await Deno.writeTextFile(join(dir, "views/list.eta"), LIST_TEMPLATE);
+  await Deno.writeTextFile(join(dir, "site/list.psp"), LIST_TEMPLATE);
+  await Deno.writeTextFile(join(dir, "site/items.ts"), LIST_MODULE);
   await Deno.writeTextFile(join(dir, "site/small.txt"), "Hello, World!");
   await Deno.writeTextFile(
     join(dir, "site/hello.ts"),
@@ -197,6 +233,17 @@ const rows: Row[] = [
     args: [...run, "main.ts", "serve", site, "--port", "0"],
     path: "/calc/add?a=1&b=2",
     vs: ["hono-hello", "raw-small"],
+  },
+  {
+    name: "eta-list",
+    args: [...run, "bench/anchors/eta.ts", join(dir, "views")],
+    path: "/items",
+  },
+  {
+    name: "modts-psp-list",
+    args: [...run, "main.ts", "serve", site, "--port", "0"],
+    path: "/items",
+    vs: ["eta-list"],
   },
   {
     name: "raw-1mib",
