@@ -147,6 +147,8 @@ Deno.test("create scaffolds a site that serves, and refuses to overwrite", async
     assert.match(await res.text(), /It works/);
     const hello = await fetch(`${server.url}hello/say?what=you`);
     assert.equal(await hello.text(), "Hello, you!");
+    const page = await fetch(`${server.url}page.psp?who=%3Cyou%3E`);
+    assert.match(await page.text(), /<h1>Hello, &lt;you&gt;!<\/h1>/);
   } finally {
     await server.stop();
   }

@@ -22,6 +22,15 @@ Deno.test("public/: index, assets and the calculator demo", async () => {
   const page = await s.fetch("/calc/");
   assert.equal(page.headers.get("content-type"), "text/html; charset=utf-8");
   assert.match(await page.text(), /<h1>Calculator<\/h1>/);
+  const guestbook = await s.fetch("/guestbook.psp", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "name=Eve&words=%3Cb%3Ehi%3C%2Fb%3E",
+  });
+  const html = await guestbook.text();
+  assert.match(html, /<li><strong>Eve<\/strong>: &lt;b&gt;hi&lt;\/b&gt;<\/li>/);
+  assert.match(html, /&lt;script&gt;alert\(&#39;escaped&#39;\)/);
+  assert.match(html, /3 entries/);
   const source = await s.fetch("/calc.ts");
   assert.ok(!(await source.text()).includes("export function"));
 });

@@ -16,7 +16,8 @@ export const SCAFFOLD: Record<string, string> = {
   <h1>It works</h1>
   <p>This page is <code>public/index.html</code>. Drop static files, publisher modules
   (<code>*.ts</code>) and server pages (<code>*.psp</code>) next to it.</p>
-  <p><a href="/hello/say?what=you">/hello/say?what=you</a> is <code>public/hello.ts</code>.</p>
+  <p><a href="/hello/say?what=you">/hello/say?what=you</a> is <code>public/hello.ts</code>;
+  <a href="/page.psp">/page.psp</a> is <code>public/page.psp</code>.</p>
 </body>
 </html>
 `,
@@ -29,6 +30,17 @@ export function say(what = "world"): string {
 export function index(): string {
   return '<!doctype html><p>Try <a href="/hello/say?what=you">/hello/say?what=you</a>.</p>';
 }
+`,
+  "public/page.psp": `<%-- A server page: <%= %> escapes, <%~ %> does not, <% %> is code. --%>
+<!doctype html>
+<title>A page</title>
+<link rel="stylesheet" href="style.css">
+<% const who = form.get("who") ?? "world"; %>
+<h1>Hello, <%= who %>!</h1>
+<form><input name="who" value="<%= who %>"> <button>greet</button></form>
+<ul>
+<% for (let i = 1; i <= 3; i++) { %>  <li>line <%= i %></li>
+<% } %></ul>
 `,
   "public/style.css":
     `body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; }
