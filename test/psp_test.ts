@@ -105,7 +105,7 @@ Deno.test("psp: redirect, req.render, and the session seam", async () => {
   assert.match(await sess.text(), /sessions are not available yet/);
 });
 
-Deno.test("psp: editing a page's included file recompiles it", async () => {
+Deno.test("psp: editing a page or its included file recompiles it", async () => {
   const root = await tempTree(PAGES);
   await using s = await serveRoot(root);
   assert.equal(await (await s.fetch("/live.psp")).text(), "v1");
@@ -118,6 +118,14 @@ Deno.test("psp: editing a page's included file recompiles it", async () => {
     await new Promise((r) => setTimeout(r, 20));
   }
   assert.equal(body, "v2 2");
+  // And editing the page itself.
+  await Deno.writeTextFile(`${root}/live.psp`, 'page: <%@ include file="_parts/live.psp" %>');
+  while (Date.now() < deadline + 3000) {
+    body = await (await s.fetch("/live.psp")).text();
+    if (body === "page: v2 2") break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(body, "page: v2 2");
 });
 
 Deno.test("check reports page compile errors with file:line", async () => {
