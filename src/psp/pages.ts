@@ -1,11 +1,13 @@
 import type { FileVersion } from "../modules/freshness.ts";
 import { Freshness } from "../modules/freshness.ts";
-import { compilePage, instantiate, type PageFunction } from "./compile.ts";
+import { compilePage, instantiate, type PageFunction, pageRuntime } from "./compile.ts";
 import type { DiskCache } from "./disk_cache.ts";
 import { expand, type Origin } from "./expand.ts";
 
 export interface Page {
   fn: PageFunction;
+  /** The `this` it runs with (see pageRuntime). */
+  runtime: ReturnType<typeof pageRuntime>;
   origins: Origin[];
   usesSession: boolean;
   /** The page and everything it includes, as compiled. */
@@ -78,6 +80,7 @@ export async function compile(
   const fn = await instantiate(compiled, expanded, file);
   return {
     fn,
+    runtime: pageRuntime(expanded.origins),
     origins: expanded.origins,
     usesSession: compiled.usesSession,
     files: expanded.files,

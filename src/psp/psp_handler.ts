@@ -4,7 +4,7 @@ import { statusPage } from "../http/error_pages.ts";
 import { HttpError } from "../http/status.ts";
 import { Freshness } from "../modules/freshness.ts";
 import type { Req } from "../request/request.ts";
-import { PageFailure, pageRuntime, type PageScope } from "./compile.ts";
+import { PageFailure, type PageScope } from "./compile.ts";
 import { DiskCache } from "./disk_cache.ts";
 import { PspError } from "./expand.ts";
 import { compile, type Page, PageCache } from "./pages.ts";
@@ -93,7 +93,6 @@ export class PspHandler implements Handler {
   async render(req: Req, file: string, data: unknown): Promise<Response> {
     const root = req.site.root;
     if (!file.startsWith(root + "/")) throw new HttpError(404);
-    if (!(await Deno.stat(file).then((s) => s.isFile, () => false))) throw new HttpError(404);
     const page = await this.#load(file, root);
     const form = await req.loadForm();
     const psp = pspObject(file, root);
@@ -117,6 +116,10 @@ export class PspHandler implements Handler {
     try {
       return await this.#pages.get(file, root);
     } catch (e) {
+      // The page itself is missing (an include that is missing is a PspError).
+      if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) {
+        throw new HttpError(404);
+      }
       if (e instanceof PspError) {
         throw await located(e.message.replace(/^.*?:\d+: /, ""), e.file, e.line);
       }
@@ -146,5 +149,5 @@ export class PspHandler implements Handler {
 }
 
 function run(page: Page, scope: PageScope, file: string): Promise<string> {
-  return page.fn.call(pageRuntime(page.origins), scope, { filepath: file });
+  return page.fn.call(page.runtime, scope, { filepath: file });
 }
