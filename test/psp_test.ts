@@ -25,7 +25,7 @@ const PAGES = {
   "plainfail.psp": 'start\n<% throw new Error("secret detail") %>',
   "go.psp": '<% psp.redirect("/tags.psp?a=1") %>never',
   "sess.psp": "<%= session.id %>",
-  "data.psp": "<%= it.name %> via <%= req.method %>",
+  "data.psp": "<%= it.name %> via <%= req.method %> (no session needed)",
   "live.psp": '<%@ include file="_parts/live.psp" %>',
   "_parts/live.psp": "v1",
   "render.ts": `
@@ -96,8 +96,11 @@ Deno.test("psp: redirect, req.render, and the session seam", async () => {
   assert.equal(go.status, 302);
   assert.equal(go.headers.get("location"), "/tags.psp?a=1");
   await go.body?.cancel();
-  assert.equal(await (await s.fetch("/render/rel")).text(), "&lt;Ann&gt; via GET");
-  assert.equal(await (await s.fetch("/render/abs")).text(), "Bob via GET");
+  assert.equal(
+    await (await s.fetch("/render/rel")).text(),
+    "&lt;Ann&gt; via GET (no session needed)",
+  );
+  assert.equal(await (await s.fetch("/render/abs")).text(), "Bob via GET (no session needed)");
   assert.equal((await s.fetch("/render/outside")).status, 404);
   // Until sessions land, a page that uses `session` fails clearly (and only such a page).
   const sess = await s.fetch("/sess.psp");

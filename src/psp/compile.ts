@@ -64,14 +64,16 @@ export function compilePage(page: Expanded): CompiledPage {
     throw new PspError((e as Error).message.split("\n")[0], origin.file, origin.line);
   }
   if (!body.includes(ETA_CATCH)) throw new Error("unexpected Eta output (see src/psp/compile.ts)");
-  const usesSession = /\bsession\b/.test(page.text);
-  const code = `(async function (__scope, options) {
+  // Only the code in tags counts: "session" in the page's text creates no session.
+  const code = (page.text.match(/<%[\s\S]*?%>/g) ?? []).join("\n");
+  const usesSession = /\bsession\b/.test(code);
+  const fnCode = `(async function (__scope, options) {
 const { req, form, psp, it, error } = __scope;
 ${usesSession ? "const session = await __scope.session();\n" : ""}${
     body.replace(ETA_CATCH, OUR_CATCH).replaceAll(CR, "\\r")
   }
 })`;
-  return { code, usesSession };
+  return { code: fnCode, usesSession };
 }
 
 export type PageFunction = (scope: PageScope, options: { filepath: string }) => Promise<string>;

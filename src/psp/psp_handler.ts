@@ -48,12 +48,9 @@ function sessionFor(req: Req): Promise<unknown> {
 /** An error located in a page's source, with an excerpt for the debug page. */
 async function located(message: string, file: string, line: number, cause?: unknown) {
   const lines = (await Deno.readTextFile(file).catch(() => "")).split("\n");
-  const excerpt = lines.slice(Math.max(0, line - 3), line + 2)
-    .map((text, i) =>
-      `${String(Math.max(1, line - 2) + i).padStart(5)}${
-        Math.max(1, line - 2) + i === line ? ">" : " "
-      } ${text}`
-    )
+  const first = Math.max(1, line - 2);
+  const excerpt = lines.slice(first - 1, line + 2)
+    .map((text, i) => `${String(first + i).padStart(5)}${first + i === line ? ">" : " "} ${text}`)
     .join("\n");
   const err = new Error(`${file}:${line}: ${message}`, { cause });
   const stack = cause instanceof Error ? `\n${cause.stack}` : "";
@@ -104,9 +101,10 @@ export class PspHandler implements Handler {
     } catch (e) {
       if (!(e instanceof PageFailure)) throw e;
       if (e.error instanceof PspRedirect) return req.redirect(e.error.location, e.error.status);
-      if (!psp.state.errorPage) throw await this.#runtimeError(e, file);
-      const errorPage = await this.#load(psp.state.errorPage, root);
-      html = e.output + await run(errorPage, { ...scope, error: e.error }, psp.state.errorPage);
+      const errorPageFile = psp.state.errorPage;
+      if (!errorPageFile?.startsWith(root + "/")) throw await this.#runtimeError(e, file);
+      const errorPage = await this.#load(errorPageFile, root);
+      html = e.output + await run(errorPage, { ...scope, error: e.error }, errorPageFile);
     }
     req.contentType ??= "text/html; charset=utf-8";
     return req.respond(html);
