@@ -51,3 +51,57 @@ export class Freshness {
     return false;
   }
 }
+
+/** Something built from files: what they were, and when they were last compared. */
+export interface Tracked {
+  files: Map<string, FileVersion>;
+  checkedAt: number;
+}
+
+/**
+ * Things built from files (module graphs, compiled pages), by key, rebuilt when any of their
+ * files changed: checked at most every `ttlMs`, never with autoreload off. Concurrent
+ * requests share one check or build.
+ */
+export class FreshCache<T extends Tracked> {
+  #entries = new Map<string, T>();
+  #pending = new Map<string, Promise<T>>();
+
+  constructor(
+    readonly freshness: Freshness,
+    private autoreload: boolean,
+    private ttlMs: number,
+  ) {}
+
+  /** Synchronous when the entry exists and was checked recently (the hot path). */
+  get(key: string, build: () => Promise<T>): T | Promise<T> {
+    const hit = this.#entries.get(key);
+    if (hit && (!this.autoreload || Date.now() - hit.checkedAt < this.ttlMs)) return hit;
+    let pending = this.#pending.get(key);
+    if (!pending) {
+      pending = this.#fresh(key, build).finally(() => this.#pending.delete(key));
+      this.#pending.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** The entry as it is, checked or not. */
+  peek(key: string): T | undefined {
+    return this.#entries.get(key);
+  }
+
+  set(key: string, value: T): void {
+    this.#entries.set(key, value);
+  }
+
+  async #fresh(key: string, build: () => Promise<T>): Promise<T> {
+    const hit = this.#entries.get(key);
+    if (hit && !(await this.freshness.changed(hit.files))) {
+      hit.checkedAt = Date.now();
+      return hit;
+    }
+    const built = await build();
+    this.#entries.set(key, built);
+    return built;
+  }
+}

@@ -14,19 +14,16 @@
 // they do not change while the server runs.
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type FileVersion, Freshness } from "./freshness.ts";
+import { FreshCache, Freshness, type Tracked } from "./freshness.ts";
 
 /** The brand on a loaded module's exports: the publisher never publishes a module object. */
 export const MODULE_EXPORTS = Symbol("modts.module");
 
 export type Exports = Record<string | symbol, unknown>;
 
-interface Loaded {
+/** A module; its `files` are every local file this version was built from (itself first). */
+interface Loaded extends Tracked {
   exports: Exports;
-  /** Every local file this version was built from (itself first). */
-  files: Map<string, FileVersion>;
-  /** When `files` were last compared with the disk. */
-  checkedAt: number;
 }
 
 let sucrase: Promise<typeof import("sucrase")> | undefined;
@@ -37,41 +34,21 @@ function isLocal(specifier: string): boolean {
 }
 
 export class ModuleLoader {
-  #loaded = new Map<string, Loaded>();
-  /** Checks and loads in flight, one per module: concurrent requests share them. */
-  #pending = new Map<string, Promise<Loaded>>();
-  #freshness: Freshness;
+  #modules: FreshCache<Loaded>;
 
   /**
    * `autoreload`: compare a module's files with the disk at most every `checkMs`
    * (false: load once, keep forever).
    */
-  constructor(private autoreload: boolean, private checkMs = 1000) {
-    this.#freshness = new Freshness(checkMs);
+  constructor(autoreload: boolean, checkMs = 1000) {
+    this.#modules = new FreshCache(new Freshness(checkMs), autoreload, checkMs);
   }
 
   /** A module's exports; synchronous when it is loaded and checked recently (hot path). */
   load(path: string): Exports | Promise<Exports> {
-    const hit = this.#loaded.get(path);
-    if (hit && (!this.autoreload || Date.now() - hit.checkedAt < this.checkMs)) {
-      return hit.exports;
-    }
-    let pending = this.#pending.get(path);
-    if (!pending) {
-      pending = this.#fresh(path).finally(() => this.#pending.delete(path));
-      this.#pending.set(path, pending);
-    }
-    return pending.then((m) => m.exports);
-  }
-
-  async #fresh(path: string): Promise<Loaded> {
-    const hit = this.#loaded.get(path);
-    if (hit && !(await this.#freshness.changed(hit.files))) {
-      hit.checkedAt = Date.now();
-      return hit;
-    }
-    // A new graph: every changed module in it is evaluated again, once.
-    return await this.#evaluate(path, new Map());
+    // A changed module starts a new graph: every changed module in it is evaluated again.
+    const loaded = this.#modules.get(path, () => this.#evaluate(path, new Map()));
+    return loaded instanceof Promise ? loaded.then((m) => m.exports) : loaded.exports;
   }
 
   /**
@@ -79,8 +56,8 @@ export class ModuleLoader {
    * importers share one instance of a helper and its state), else a new evaluation.
    */
   async #dependency(path: string, graph: Map<string, Loaded>): Promise<Loaded> {
-    const loaded = this.#loaded.get(path);
-    if (loaded && !graph.has(path) && !(await this.#freshness.changed(loaded.files))) {
+    const loaded = this.#modules.peek(path);
+    if (loaded && !graph.has(path) && !(await this.#modules.freshness.changed(loaded.files))) {
       return loaded;
     }
     return await this.#evaluate(path, graph);
@@ -90,7 +67,7 @@ export class ModuleLoader {
   async #evaluate(path: string, graph: Map<string, Loaded>): Promise<Loaded> {
     const done = graph.get(path);
     if (done) return done;
-    const { source, seen } = await this.#freshness.read(path);
+    const { source, seen } = await this.#modules.freshness.read(path);
     const exports: Exports = Object.create(null);
     Object.defineProperty(exports, MODULE_EXPORTS, { value: path });
     const self: Loaded = { exports, files: new Map([[path, seen]]), checkedAt: Date.now() };
@@ -133,7 +110,7 @@ export class ModuleLoader {
     ) as (...args: unknown[]) => Promise<void>;
     const require = (s: string) => required.get(s);
     await fn(exports, require, { exports }, meta);
-    this.#loaded.set(path, self);
+    this.#modules.set(path, self);
     return self;
   }
 }

@@ -1,59 +1,39 @@
-import type { FileVersion } from "../modules/freshness.ts";
-import { Freshness } from "../modules/freshness.ts";
+import { FreshCache, Freshness, type Tracked } from "../modules/freshness.ts";
 import { compilePage, instantiate, type PageFunction, pageRuntime } from "./compile.ts";
 import type { DiskCache } from "./disk_cache.ts";
 import { expand, type Origin } from "./expand.ts";
 
-export interface Page {
+/** A compiled page; its `files` are the page and everything it includes, as compiled. */
+export interface Page extends Tracked {
   fn: PageFunction;
   /** The `this` it runs with (see pageRuntime). */
   runtime: ReturnType<typeof pageRuntime>;
   origins: Origin[];
   usesSession: boolean;
-  /** The page and everything it includes, as compiled. */
-  files: Map<string, FileVersion>;
-  checkedAt: number;
 }
 
 /**
- * Compiled pages by path, recompiled when the page or any file it includes changed (checked
- * at most every `ttlMs`, with the module loader's freshness rules), never with autoreload off.
+ * Compiled pages by path, recompiled when the page or any file it includes changed (the
+ * module loader's FreshCache: checked at most every `ttlMs`, never with autoreload off).
  */
 export class PageCache {
-  #pages = new Map<string, Page>();
-  #pending = new Map<string, Promise<Page>>();
-  #freshness: Freshness;
+  #pages: FreshCache<Page>;
 
   constructor(
-    private autoreload: boolean,
-    private ttlMs: number,
+    autoreload: boolean,
+    ttlMs: number,
     private disk: DiskCache | null,
     private log: (message: string) => void,
   ) {
-    this.#freshness = new Freshness(ttlMs);
+    this.#pages = new FreshCache(new Freshness(ttlMs), autoreload, ttlMs);
   }
 
   /** Synchronous when the page is compiled and was checked recently. */
   get(file: string, realRoot: string): Page | Promise<Page> {
-    const hit = this.#pages.get(file);
-    if (hit && (!this.autoreload || Date.now() - hit.checkedAt < this.ttlMs)) return hit;
-    let pending = this.#pending.get(file);
-    if (!pending) {
-      pending = this.#fresh(file, realRoot).finally(() => this.#pending.delete(file));
-      this.#pending.set(file, pending);
-    }
-    return pending;
-  }
-
-  async #fresh(file: string, realRoot: string): Promise<Page> {
-    const hit = this.#pages.get(file);
-    if (hit && !(await this.#freshness.changed(hit.files))) {
-      hit.checkedAt = Date.now();
-      return hit;
-    }
-    const page = await compile(file, realRoot, this.#freshness, this.disk, this.log);
-    this.#pages.set(file, page);
-    return page;
+    return this.#pages.get(
+      file,
+      () => compile(file, realRoot, this.#pages.freshness, this.disk, this.log),
+    );
   }
 }
 
