@@ -16,6 +16,13 @@ async function site() {
   return await serveRoot(root);
 }
 
+/** The ETag and Last-Modified `/a.txt` is served with. */
+async function validators(s: Awaited<ReturnType<typeof site>>) {
+  const res = await s.fetch("/a.txt");
+  await res.body?.cancel();
+  return { etag: res.headers.get("etag")!, lastModified: res.headers.get("last-modified")! };
+}
+
 Deno.test("a static file has type, length and validators", async () => {
   await using s = await site();
   const res = await s.fetch("/a.txt");
@@ -34,10 +41,7 @@ Deno.test("a static file has type, length and validators", async () => {
 
 Deno.test("If-None-Match and If-Modified-Since give 304 with the validators", async () => {
   await using s = await site();
-  const first = await s.fetch("/a.txt");
-  await first.body?.cancel();
-  const etag = first.headers.get("etag")!;
-  const lastModified = first.headers.get("last-modified")!;
+  const { etag, lastModified } = await validators(s);
   const strong = etag.slice(2);
   for (const inm of [etag, strong, `"nope", ${etag}`, "*"]) {
     const res = await s.fetch("/a.txt", { headers: { "if-none-match": inm } });
@@ -97,10 +101,7 @@ Deno.test("a single Range gives 206; unsatisfiable gives 416; others the whole f
 
 Deno.test("If-Range: a weak ETag never matches; the exact date does", async () => {
   await using s = await site();
-  const first = await s.fetch("/a.txt");
-  await first.body?.cancel();
-  const etag = first.headers.get("etag")!;
-  const lm = first.headers.get("last-modified")!;
+  const { etag, lastModified: lm } = await validators(s);
   const weak = await s.fetch("/a.txt", { headers: { range: "bytes=0-1", "if-range": etag } });
   assert.equal(weak.status, 200);
   await weak.body?.cancel();
