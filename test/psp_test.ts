@@ -90,22 +90,21 @@ Deno.test("psp: errors without debug reveal nothing; error pages keep the output
   await missing.body?.cancel();
 });
 
-Deno.test("psp: redirect, req.render, and the session seam", async () => {
+Deno.test("psp: redirect, req.render, and a session only where the code uses one", async () => {
   await using s = await serveRoot(await tempTree(PAGES), { debug: true });
   const go = await s.fetch("/go.psp", { redirect: "manual" });
   assert.equal(go.status, 302);
   assert.equal(go.headers.get("location"), "/tags.psp?a=1");
   await go.body?.cancel();
-  assert.equal(
-    await (await s.fetch("/render/rel")).text(),
-    "&lt;Ann&gt; via GET (no session needed)",
-  );
+  const rel = await s.fetch("/render/rel");
+  assert.equal(await rel.text(), "&lt;Ann&gt; via GET (no session needed)");
+  assert.equal(rel.headers.get("set-cookie"), null);
   assert.equal(await (await s.fetch("/render/abs")).text(), "Bob via GET (no session needed)");
   assert.equal((await s.fetch("/render/outside")).status, 404);
-  // Until sessions land, a page that uses `session` fails clearly (and only such a page).
   const sess = await s.fetch("/sess.psp");
-  assert.equal(sess.status, 500);
-  assert.match(await sess.text(), /sessions are not available yet/);
+  const id = await sess.text();
+  assert.match(id, /^[0-9a-f]{32}$/);
+  assert.equal(sess.headers.get("set-cookie"), `sid=${id}; Path=/; HttpOnly; SameSite=Lax`);
 });
 
 Deno.test("psp: editing a page or its included file recompiles it", async () => {

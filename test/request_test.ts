@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { HttpError } from "../src/http/status.ts";
 import { urlParts } from "../src/http/url_parts.ts";
 import { Req, type SiteEnv } from "../src/request/request.ts";
+import { SessionManager } from "../src/session/manager.ts";
+import { DEFAULT_SESSION } from "../src/session/settings.ts";
 import { tempTree } from "./helpers.ts";
 
 const logs: string[] = [];
@@ -27,6 +29,8 @@ async function makeReq(
     maxBodySize: 1024,
     uploadDir,
     options: { color: "blue" },
+    sessions: new SessionManager(":memory:", (m) => logs.push(m)),
+    session: DEFAULT_SESSION,
     log: (m) => logs.push(m),
     ...env,
   }, "127.0.0.9");

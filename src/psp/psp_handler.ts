@@ -36,15 +36,6 @@ function pspObject(file: string, realRoot: string) {
   };
 }
 
-/** The `session` a page gets: wired to req.session() by the sessions issue. */
-function sessionFor(req: Req): Promise<unknown> {
-  const session = (req as unknown as { session?: () => Promise<unknown> }).session;
-  if (typeof session !== "function") {
-    return Promise.reject(new Error("sessions are not available yet (req.session is missing)"));
-  }
-  return session.call(req);
-}
-
 /** An error located in a page's source, with an excerpt for the debug page. */
 async function located(message: string, file: string, line: number, cause?: unknown) {
   const lines = (await Deno.readTextFile(file).catch(() => "")).split("\n");
@@ -94,7 +85,7 @@ export class PspHandler implements Handler {
     const form = await req.loadForm();
     const psp = pspObject(file, root);
     const scope: PageScope = { req, form, psp: psp.api, it: data };
-    if (page.usesSession) scope.session = () => sessionFor(req);
+    if (page.usesSession) scope.session = () => req.session();
     let html: string;
     try {
       html = await run(page, scope, file);

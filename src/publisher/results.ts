@@ -38,7 +38,7 @@ function streamOf(source: AsyncIterable<unknown> | Iterable<unknown>) {
  */
 export function resultResponse(req: Req, result: unknown): Response {
   if (result instanceof Response) {
-    return req.method === "HEAD" ? new Response(null, result) : result;
+    return req.withCookies(req.method === "HEAD" ? new Response(null, result) : result);
   }
   const type = (guess: string) => req.contentType ??= guess;
   if (result === null || result === undefined) {

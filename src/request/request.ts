@@ -14,6 +14,9 @@ import {
   readSignedCookie,
   signedCookieHeader,
 } from "./cookies.ts";
+import type { SessionManager } from "../session/manager.ts";
+import type { Session, SessionHandle } from "../session/session.ts";
+import type { SessionSettings } from "../session/settings.ts";
 import { type Form, parseForm } from "./form.ts";
 import { type Bytes, type Chunk, joinChunks, Output } from "./output.ts";
 
@@ -40,6 +43,8 @@ export interface SiteEnv {
   maxBodySize: number;
   uploadDir: string;
   options: Readonly<Record<string, string>>;
+  sessions: SessionManager;
+  session: SessionSettings;
   log(message: string): void;
 }
 
@@ -76,6 +81,8 @@ export class Req {
   #uploads?: string[];
   #validators?: Validators;
   #output?: Output;
+  #session?: Promise<SessionHandle>;
+  #sessionObject?: Promise<Session>;
 
   #url?: URL;
 
@@ -188,8 +195,15 @@ export class Req {
    * one that `flush()` starts.
    */
   run(handler: (req: Req) => Response | Promise<Response>): Response | Promise<Response> {
-    const result = handler(this);
-    return result instanceof Promise ? this.#settle(result) : result;
+    let result;
+    try {
+      result = handler(this);
+    } catch (e) {
+      if (this.#session) return this.#endSession(false).then(() => Promise.reject(e));
+      throw e;
+    }
+    if (result instanceof Promise) return this.#settle(result);
+    return this.#session ? this.#endSession(true).then(() => result) : result;
   }
 
   async #settle(result: Promise<Response>): Promise<Response> {
@@ -197,14 +211,33 @@ export class Req {
     const work = (async () => {
       try {
         const res = await result;
+        if (this.#session) await this.#endSession(true);
         return out.streaming ? await out.end(res.body) : res;
       } catch (e) {
+        if (this.#session) await this.#endSession(false);
         if (!out.streaming) throw e;
         this.log(`error after the response started: ${e instanceof Error ? e.stack : e}`);
         return out.abort(e);
       }
     })();
     return await Promise.race([work, out.started]);
+  }
+
+  // ---- session -------------------------------------------------------------------------
+
+  /**
+   * The request's session, loaded (waiting for its lock) or new; the same object on every
+   * call. Saved and released when the handler is done (SPEC §5, docs/sessions.md).
+   */
+  session(): Promise<Session> {
+    this.#session ??= this.site.sessions.open(this, this.site.session);
+    return this.#sessionObject ??= this.#session.then((h) => h.session);
+  }
+
+  /** Saves the data (`commit`, else only releases) and hands the lock on. */
+  async #endSession(commit: boolean): Promise<void> {
+    const handle = await this.#session!.catch(() => null);
+    await handle?.close(commit);
   }
 
   // ---- cookies -------------------------------------------------------------------------
@@ -216,6 +249,18 @@ export class Req {
   /** Adds a Set-Cookie; HttpOnly, SameSite=Lax, Path=/ and (on HTTPS) Secure by default. */
   setCookie(name: string, value: string, options: CookieOptions = {}): void {
     this.headersOut.append("set-cookie", cookieHeader(name, value, options, this.isHttps));
+  }
+
+  /**
+   * `res` (a Response a handler built itself) with the cookies set through `req` — the
+   * session's among them, which would otherwise be lost.
+   */
+  withCookies(res: Response): Response {
+    const cookies = this.#headersOut?.getSetCookie() ?? [];
+    if (cookies.length === 0) return res;
+    const out = new Response(res.body, res);
+    for (const c of cookies) out.headers.append("set-cookie", c);
+    return out;
   }
 
   /** The value of a signed cookie; false if its HMAC-SHA256 does not hold; undefined if absent. */

@@ -7,6 +7,8 @@ import { Resolver } from "../dispatch/resolve.ts";
 import { statusPage } from "../http/error_pages.ts";
 import { AccessLog } from "../log/access_log.ts";
 import type { PspHandler } from "../psp/psp_handler.ts";
+import { SessionManager } from "../session/manager.ts";
+import { DEFAULT_SESSION } from "../session/settings.ts";
 import { defaultRegistry, DIRECTORY_INDEX } from "./handlers.ts";
 
 export interface RunningServer {
@@ -54,6 +56,7 @@ export async function startServer(
   const resolver = new Resolver(realRoot, registry, DIRECTORY_INDEX, fsTtlMs);
   const accessLog = config.accessLog ? new AccessLog(config.accessLog) : null;
   const pages = registry.get("page") as PspHandler | undefined;
+  const sessions = new SessionManager(config.kv, log);
   const dispatcher = new Dispatcher(resolver, registry, {
     root: realRoot,
     render: pages?.render ? (req, file, data) => pages.render(req, file, data) : undefined,
@@ -61,6 +64,8 @@ export async function startServer(
     maxBodySize: config.maxBodySize,
     uploadDir,
     options: {},
+    sessions,
+    session: DEFAULT_SESSION,
     log,
   }, accessLog);
 
@@ -90,6 +95,7 @@ export async function startServer(
         server.finished.then(() => clearTimeout(t));
       });
       await Promise.race([server.shutdown(), timeout]);
+      await sessions.close();
       await accessLog?.close();
       await Deno.remove(uploadDir, { recursive: true }).catch(() => {});
     })();

@@ -1,0 +1,103 @@
+// Opens sessions for requests: the KV store (opened on first use), this process's lock
+// table, and one timer that renews leases and enforces the lock timeout of open sessions.
+import { dirname } from "node:path";
+import type { Req } from "../request/request.ts";
+import { SessionCookie } from "./cookie.ts";
+import { newSessionId } from "./ids.ts";
+import { LocalLocks } from "./locks.ts";
+import { SessionHandle } from "./session.ts";
+import type { SessionSettings } from "./settings.ts";
+import { type Entry, SessionStore } from "./store.ts";
+
+const NEVER = new AbortController().signal;
+
+export class SessionManager {
+  #store?: Promise<SessionStore>;
+  #locks = new LocalLocks<Entry>();
+  #open = new Set<SessionHandle>();
+  #timer?: ReturnType<typeof setInterval>;
+  /** This process's name in leases: random, so that a restarted process is a new owner. */
+  readonly #owner = newSessionId();
+
+  constructor(
+    /** A file path, ":memory:" or a KV Connect URL. */
+    private kvPath: string,
+    private log: (message: string) => void,
+    /** How long a lease outlives a crashed holder. */
+    private leaseMs = 10_000,
+  ) {}
+
+  /** Loads the request's session (waiting for its lock) or starts a new one. */
+  async open(req: Req, settings: SessionSettings): Promise<SessionHandle> {
+    const store = await this.#openStore();
+    const cookie = new SessionCookie(req, settings);
+    const claimed = await cookie.claimed();
+    const make = (id: string, entry: Entry | null) => {
+      const handle = new SessionHandle(
+        id,
+        entry === null,
+        entry,
+        settings,
+        store,
+        this.#locks,
+        cookie,
+        this.log,
+      );
+      this.#track(handle);
+      return handle;
+    };
+    if (claimed) {
+      const handover = await this.#locks.acquire(claimed, req.raw.signal);
+      let entry: Entry | null;
+      try {
+        entry = await store.lease(claimed, handover, req.raw.signal);
+      } catch (e) {
+        this.#locks.release(claimed, null);
+        throw e;
+      }
+      if (entry) return make(claimed, entry);
+      // Unknown or expired: a new id, never the one the client sent.
+      this.#locks.release(claimed, null);
+    }
+    const id = newSessionId();
+    await this.#locks.acquire(id, NEVER);
+    await cookie.set(id);
+    return make(id, null);
+  }
+
+  #openStore(): Promise<SessionStore> {
+    return this.#store ??= (async () => {
+      const path = this.kvPath;
+      if (path !== ":memory:" && !/^https?:/.test(path)) {
+        await Deno.mkdir(dirname(path), { recursive: true });
+      }
+      return new SessionStore(await Deno.openKv(path), this.#owner, this.leaseMs);
+    })().catch((e) => {
+      this.#store = undefined;
+      throw new Error(`cannot open the session store ${this.kvPath}: ${e}`, { cause: e });
+    });
+  }
+
+  #track(handle: SessionHandle): void {
+    this.#open.add(handle);
+    if (this.#timer !== undefined) return;
+    const timer = setInterval(() => {
+      const now = Date.now();
+      for (const h of this.#open) {
+        if (h.closed) this.#open.delete(h);
+        else h.tick(now);
+      }
+    }, 1000);
+    Deno.unrefTimer(timer);
+    this.#timer = timer;
+  }
+
+  /** After the last request: pending writes are committed, then the store is closed. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    const store = await this.#store?.catch(() => undefined);
+    if (!store) return;
+    await store.drain();
+    store.kv.close();
+  }
+}

@@ -1,0 +1,228 @@
+// One request's session: the object handlers see (`Session`) and the handle the request
+// closes at its end (`SessionHandle`), which saves, releases the lease and hands the lock on.
+import type { LocalLocks } from "./locks.ts";
+import type { SessionSettings } from "./settings.ts";
+import type { Entry, SessionRecord, SessionStore } from "./store.ts";
+import { newSessionId } from "./ids.ts";
+
+const NEVER = new AbortController().signal;
+
+/** What the handle needs from the request: its cookie jar. */
+export interface SessionCookies {
+  set(id: string | null): Promise<void>;
+}
+
+/** `req.session()` (SPEC §5). */
+export class Session {
+  constructor(
+    /** @internal */ readonly handle: SessionHandle,
+    /** The session's values; saved at the end of the request. JSON-serialisable. */
+    public data: Record<string, unknown>,
+  ) {}
+
+  get id(): string {
+    return this.handle.id;
+  }
+  get isNew(): boolean {
+    return this.handle.isNew;
+  }
+  get created(): Date {
+    return new Date(this.handle.created);
+  }
+  /** When the session was used before this request (now, for a new one). */
+  get lastAccessed(): Date {
+    return new Date(this.handle.lastAccessed);
+  }
+  /** Seconds of inactivity after which it is gone. */
+  get timeout(): number {
+    return this.handle.settings.timeout;
+  }
+
+  /** Writes the data now (it is also written at the end of the request). */
+  save(): Promise<void> {
+    return this.handle.save();
+  }
+
+  /** Deletes the session and expires its cookie; nothing more is saved. */
+  invalidate(): Promise<void> {
+    return this.handle.invalidate();
+  }
+
+  /** A new id for the same data; the old id is dead at once (call it on login). */
+  regenerate(): Promise<void> {
+    return this.handle.regenerate();
+  }
+}
+
+export class SessionHandle {
+  readonly session: Session;
+  readonly lastAccessed: number;
+  readonly created: number;
+  /** What is in KV, with this process's lease on it; null while a new session is unsaved. */
+  #entry: Entry | null;
+  #closed = false;
+  #invalidated = false;
+  /** KV work of this session, one after another (a renewal never races a save). */
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Epoch ms when this request took the lock. */
+  readonly opened: number;
+
+  constructor(
+    public id: string,
+    readonly isNew: boolean,
+    entry: Entry | null,
+    readonly settings: SessionSettings,
+    private store: SessionStore,
+    private locks: LocalLocks<Entry>,
+    private cookies: SessionCookies,
+    private log: (message: string) => void,
+  ) {
+    const now = Date.now();
+    this.#entry = entry;
+    this.created = entry?.record.created ?? now;
+    this.lastAccessed = entry?.record.accessed ?? now;
+    this.opened = now;
+    this.session = new Session(this, entry ? JSON.parse(entry.record.data) : {});
+  }
+
+  /**
+   * Called about once a second while open (by the manager's one timer, cheaper than timers
+   * per request): renews the lease before a third of it is left, and releases a hold that
+   * has lasted past `lockTimeout` (a handler that hangs must not block its session).
+   */
+  tick(now: number): void {
+    if (this.#closed) return;
+    if (now - this.opened > this.settings.lockTimeout * 1000) {
+      this.log(
+        `session ${
+          this.id.slice(0, 8)
+        }… held longer than ${this.settings.lockTimeout}s: saved and released`,
+      );
+      this.close(true).catch((e) => this.log(`session release failed: ${e}`));
+      return;
+    }
+    const lease = this.#entry?.record.lease;
+    if (lease && lease.until - now < this.store.leaseMs / 3) this.#serial(() => this.#renew());
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #serial<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(op);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  #record(data: string, lease: boolean): SessionRecord {
+    const now = Date.now();
+    return {
+      data,
+      created: this.created,
+      accessed: now,
+      timeout: this.settings.timeout,
+      lease: lease ? { owner: this.store.owner, until: now + this.store.leaseMs } : null,
+    };
+  }
+
+  #open(): void {
+    if (this.#closed) {
+      throw new Error(
+        `session ${
+          this.id.slice(0, 8)
+        }… is closed: its lock was released (the request ended or held it longer than ${this.settings.lockTimeout}s)`,
+      );
+    }
+  }
+
+  async #write(record: SessionRecord): Promise<void> {
+    const written = await this.store.write(this.id, this.#entry, record);
+    if (!written) throw new Error(`session ${this.id.slice(0, 8)}… was changed by another holder`);
+    this.#entry = written;
+  }
+
+  async #renew(): Promise<void> {
+    if (this.#closed || !this.#entry) return;
+    try {
+      await this.#write({
+        ...this.#record(this.#entry.record.data, true),
+        accessed: this.#entry.record.accessed,
+      });
+    } catch (e) {
+      this.log(`session lease renewal failed: ${e}`);
+    }
+  }
+
+  save(): Promise<void> {
+    this.#open();
+    const data = JSON.stringify(this.session.data);
+    return this.#serial(() => this.#write(this.#record(data, true)));
+  }
+
+  invalidate(): Promise<void> {
+    this.#open();
+    return this.#serial(async () => {
+      if (this.#entry && !(await this.store.delete(this.id, this.#entry))) {
+        throw new Error(`session ${this.id.slice(0, 8)}… was changed by another holder`);
+      }
+      this.#entry = null;
+      this.#invalidated = true;
+      this.session.data = {};
+      await this.cookies.set(null);
+      this.#closed = true;
+      this.locks.release(this.id, null);
+    });
+  }
+
+  regenerate(): Promise<void> {
+    this.#open();
+    return this.#serial(async () => {
+      const oldId = this.id;
+      const newId = newSessionId();
+      // Nobody knows the new id yet: its local lock is free.
+      await this.locks.acquire(newId, NEVER);
+      if (this.#entry) {
+        const moved = await this.store.move(oldId, this.#entry, newId);
+        if (!moved) {
+          this.locks.release(newId, null);
+          throw new Error(`session ${oldId.slice(0, 8)}… was changed by another holder`);
+        }
+        this.#entry = moved;
+      }
+      this.id = newId;
+      // The old id's waiters find nothing and start new sessions.
+      this.locks.release(oldId, null);
+      await this.cookies.set(newId);
+    });
+  }
+
+  /**
+   * Ends the request's hold: writes the data (`commit`) or only releases the lease, then
+   * hands the lock to this process's next waiter (keeping the lease for it) or frees it.
+   */
+  close(commit: boolean): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    return this.#serial(async () => {
+      try {
+        const data = commit ? JSON.stringify(this.session.data) : this.#entry?.record.data;
+        if (data !== undefined) {
+          const handover = this.locks.hasWaiters(this.id);
+          await this.#write(this.#record(data, handover));
+          // A waiter that gave up (its client left) must not keep the lease from others.
+          if (handover && !this.locks.hasWaiters(this.id)) {
+            await this.#write(this.#record(data, false));
+          }
+        }
+      } catch (e) {
+        if (commit && this.#entry) {
+          await this.#write(this.#record(this.#entry.record.data, false)).catch(() => {});
+        }
+        throw e;
+      } finally {
+        this.locks.release(this.id, this.#entry);
+      }
+    });
+  }
+}
