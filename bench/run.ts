@@ -21,6 +21,8 @@ interface Row {
   path: string;
   /** Anchors this row is compared with. */
   vs?: string[];
+  /** A wrk Lua script under bench/lua and its arguments. */
+  lua?: string[];
 }
 
 async function ensureWrk(): Promise<void> {
@@ -87,6 +89,11 @@ async function makeSite(): Promise<string> {
     join(dir, "site/calc.ts"),
     "export function add(a: number, b: number) {\n  return a + b;\n}\n",
   );
+  await Deno.writeTextFile(
+    join(dir, "site/counter.ts"),
+    "export async function index(req) {\n  const s = await req.session();\n" +
+      "  s.data.n = (s.data.n ?? 0) + 1;\n  return `n=${s.data.n}\\n`;\n}\n",
+  );
   await Deno.writeFile(
     join(dir, "site/1mib.bin"),
     new Uint8Array(1024 * 1024).map((_, i) => i % 251),
@@ -150,8 +157,18 @@ function ms(v: string): number {
   return n;
 }
 
-async function wrk(url: string, seconds: number): Promise<string> {
-  const wrkArgs = [`-t${PIN ? 1 : THREADS}`, `-c${CONNS}`, `-d${seconds}s`, "--latency", url];
+async function wrk(url: string, seconds: number, lua: string[] = []): Promise<string> {
+  const script = lua.length ? ["-s", join(ROOT, "bench/lua", lua[0])] : [];
+  const luaArgs = lua.length ? ["--", ...lua.slice(1)] : [];
+  const wrkArgs = [
+    `-t${PIN ? 1 : THREADS}`,
+    `-c${CONNS}`,
+    `-d${seconds}s`,
+    "--latency",
+    ...script,
+    url,
+    ...luaArgs,
+  ];
   const out = await new Deno.Command(PIN ? "taskset" : "wrk", {
     args: PIN ? ["-c", "0", "wrk", ...wrkArgs] : wrkArgs,
     stdout: "piped",
@@ -172,8 +189,8 @@ async function measure(row: Row): Promise<Result> {
     const check = await fetch(url);
     await check.body?.cancel();
     if (check.status !== 200) throw new Error(`${row.name}: ${url} answered ${check.status}`);
-    await wrk(url, WARMUP);
-    const text = await wrk(url, DURATION);
+    await wrk(url, WARMUP, row.lua);
+    const text = await wrk(url, DURATION, row.lua);
     const errors = [...text.matchAll(/(?:Non-2xx or 3xx responses|Socket errors):.*?(\d+)/g)]
       .reduce((n, m) => n + Number(m[1]), 0);
     return {
@@ -244,6 +261,21 @@ const rows: Row[] = [
     args: [...run, "main.ts", "serve", site, "--port", "0"],
     path: "/items",
     vs: ["eta-list"],
+  },
+  {
+    name: "kv-session",
+    args: [...run, "bench/anchors/kv_session.ts", join(dir, "anchor-kv.sqlite3")],
+    path: "/counter",
+    // The anchor adopts any id a client sends; it gets the 1,000 cookies made up.
+    lua: ["session_pool.lua", "sid", "1000"],
+  },
+  {
+    name: "modts-session-counter",
+    args: [...run, "main.ts", "serve", site, "--port", "0", "--kv", join(dir, "kv.sqlite3")],
+    path: "/counter",
+    vs: ["kv-session"],
+    // modts never adopts a client's id: the script learns 1,000 ids the server minted.
+    lua: ["session_learn.lua", "sid", "1000"],
   },
   {
     name: "raw-1mib",

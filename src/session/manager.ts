@@ -42,8 +42,9 @@ export class SessionManager {
         this.#locks,
         cookie,
         this.log,
+        this.#open,
       );
-      this.#track(handle);
+      this.#startTimer();
       return handle;
     };
     if (claimed) {
@@ -78,15 +79,11 @@ export class SessionManager {
     });
   }
 
-  #track(handle: SessionHandle): void {
-    this.#open.add(handle);
+  #startTimer(): void {
     if (this.#timer !== undefined) return;
     const timer = setInterval(() => {
       const now = Date.now();
-      for (const h of this.#open) {
-        if (h.closed) this.#open.delete(h);
-        else h.tick(now);
-      }
+      for (const h of this.#open) h.tick(now);
     }, 1000);
     Deno.unrefTimer(timer);
     this.#timer = timer;

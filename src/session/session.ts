@@ -76,7 +76,10 @@ export class SessionHandle {
     private locks: LocalLocks<Entry>,
     private cookies: SessionCookies,
     private log: (message: string) => void,
+    /** The open handles, whose leases the manager's timer renews. */
+    private open: Set<SessionHandle>,
   ) {
+    open.add(this);
     const now = Date.now();
     this.#entry = entry;
     this.created = entry?.record.created ?? now;
@@ -105,8 +108,10 @@ export class SessionHandle {
     if (lease && lease.until - now < this.store.leaseMs / 3) this.#serial(() => this.#renew());
   }
 
-  get closed(): boolean {
-    return this.#closed;
+  /** Ends the hold: later saves fail, and the manager's timer forgets this handle. */
+  #markClosed(): void {
+    this.#closed = true;
+    this.open.delete(this);
   }
 
   #serial<T>(op: () => Promise<T>): Promise<T> {
@@ -170,7 +175,7 @@ export class SessionHandle {
       this.#invalidated = true;
       this.session.data = {};
       await this.cookies.set(null);
-      this.#closed = true;
+      this.#markClosed();
       this.locks.release(this.id, null);
     });
   }
@@ -203,7 +208,7 @@ export class SessionHandle {
    */
   close(commit: boolean): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    this.#closed = true;
+    this.#markClosed();
     return this.#serial(async () => {
       try {
         const data = commit ? JSON.stringify(this.session.data) : this.#entry?.record.data;
