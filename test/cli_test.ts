@@ -149,6 +149,11 @@ Deno.test("create scaffolds a site that serves, and refuses to overwrite", async
     assert.equal(await hello.text(), "Hello, you!");
     const page = await fetch(`${server.url}page.psp?who=%3Cyou%3E`);
     assert.match(await page.text(), /<h1>Hello, &lt;you&gt;!<\/h1>/);
+    const first = await fetch(`${server.url}visits.psp`);
+    assert.match(await first.text(), /Visit 1 in/);
+    const cookie = first.headers.get("set-cookie")!.split(";")[0];
+    const second = await fetch(`${server.url}visits.psp`, { headers: { cookie } });
+    assert.match(await second.text(), /Visit 2 in/);
   } finally {
     await server.stop();
   }

@@ -34,3 +34,37 @@ Deno.test("public/: index, assets and the calculator demo", async () => {
   const source = await s.fetch("/calc.ts");
   assert.ok(!(await source.text()).includes("export function"));
 });
+
+Deno.test("public/: the account page counts visits, signs in with a new id, signs out", async () => {
+  await using s = await serveRoot(join(PROJECT, "public"));
+  const first = await s.fetch("/account.psp");
+  const sid = /^sid=([0-9a-f]{32});/.exec(first.headers.get("set-cookie") ?? "")![1];
+  assert.match(await first.text(), /visit\s+<strong>1<\/strong>/);
+  const cookie = { cookie: `sid=${sid}` };
+  assert.match(await (await s.fetch("/account.psp", { headers: cookie })).text(), /<strong>2</);
+  const post = (body: string, sid: string) =>
+    s.fetch("/account.psp", {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie: `sid=${sid}`, "content-type": "application/x-www-form-urlencoded" },
+      body,
+    });
+  const wrong = await post("action=login&name=ann&password=nope", sid);
+  assert.match(await wrong.text(), /Wrong name or password/);
+  const login = await post("action=login&name=%3Cann%3E&password=demo", sid);
+  assert.equal(login.status, 302);
+  await login.body?.cancel();
+  const renewed = /^sid=([0-9a-f]{32});/.exec(login.headers.get("set-cookie") ?? "")![1];
+  assert.notEqual(renewed, sid);
+  const signedIn = await (await s.fetch("/account.psp", { headers: { cookie: `sid=${renewed}` } }))
+    .text();
+  assert.match(signedIn, /Signed in as <strong>&lt;ann&gt;<\/strong>/);
+  assert.match(signedIn, /<strong>5<\/strong>/);
+  // The old id died with the sign-in.
+  const old = await s.fetch("/account.psp", { headers: cookie });
+  assert.match(await old.text(), /<strong>1<\/strong>/);
+  const logout = await post("action=logout", renewed);
+  assert.equal(logout.status, 302);
+  assert.match(logout.headers.get("set-cookie") ?? "", /^sid=; Max-Age=0;/);
+  await logout.body?.cancel();
+});

@@ -6,7 +6,7 @@ import { SCAFFOLD } from "./scaffold.ts";
 export const createHelp = `Usage: modts create DIR
 
 Scaffolds a new site in DIR: DIR/public/ with a start page, a publisher module
-(hello.ts), a server page (page.psp) and a stylesheet, and DIR/modts.config.json. Refuses to overwrite anything.
+(hello.ts), server pages (page.psp; visits.psp with a session) and a stylesheet, and DIR/modts.config.json. Refuses to overwrite anything.
 Then: modts serve DIR/public
 `;
 

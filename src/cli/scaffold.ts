@@ -17,7 +17,8 @@ export const SCAFFOLD: Record<string, string> = {
   <p>This page is <code>public/index.html</code>. Drop static files, publisher modules
   (<code>*.ts</code>) and server pages (<code>*.psp</code>) next to it.</p>
   <p><a href="/hello/say?what=you">/hello/say?what=you</a> is <code>public/hello.ts</code>;
-  <a href="/page.psp">/page.psp</a> is <code>public/page.psp</code>.</p>
+  <a href="/page.psp">/page.psp</a> is <code>public/page.psp</code>;
+  <a href="/visits.psp">/visits.psp</a> keeps a session.</p>
 </body>
 </html>
 `,
@@ -41,6 +42,14 @@ export function index(): string {
 <ul>
 <% for (let i = 1; i <= 3; i++) { %>  <li>line <%= i %></li>
 <% } %></ul>
+`,
+  "public/visits.psp": `<%-- A session: this page's code uses \`session\`, so it gets one (Deno KV,
+     under the data dir). Its data is saved, and its lock released, when the page is done. --%>
+<% session.data.visits = (session.data.visits ?? 0) + 1; %>
+<!doctype html>
+<title>Visits</title>
+<link rel="stylesheet" href="style.css">
+<p>Visit <%= session.data.visits %> in this browser session.</p>
 `,
   "public/style.css":
     `body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; }
