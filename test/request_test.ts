@@ -4,7 +4,7 @@ import { HttpError } from "../src/http/status.ts";
 import { urlParts } from "../src/http/url_parts.ts";
 import { Req, type SiteEnv } from "../src/request/request.ts";
 import { SessionManager } from "../src/session/manager.ts";
-import { DEFAULT_SESSION } from "../src/session/settings.ts";
+import { baseSettings } from "../src/directory/settings.ts";
 import { tempTree } from "./helpers.ts";
 
 const logs: string[] = [];
@@ -17,23 +17,34 @@ async function makeReq(
   const raw = new Request(url, init);
   const u = urlParts(url);
   const uploadDir = env.uploadDir ?? await Deno.makeTempDir();
-  return new Req(raw, u, {
-    file: "/srv/app/hello.ts",
-    kind: "module",
-    scriptPath: "/app/hello.ts",
-    pathInfo: "/say",
-    stat: { isFile: true, isDirectory: false, size: 1, mtimeMs: 0 },
-  }, {
-    root: "/srv",
-    debug: false,
-    maxBodySize: 1024,
-    uploadDir,
-    options: { color: "blue" },
-    sessions: new SessionManager(":memory:", (m) => logs.push(m)),
-    session: DEFAULT_SESSION,
-    log: (m) => logs.push(m),
-    ...env,
-  }, "127.0.0.9");
+  return new Req(
+    raw,
+    u,
+    {
+      file: "/srv/app/hello.ts",
+      kind: "module",
+      scriptPath: "/app/hello.ts",
+      pathInfo: "/say",
+      stat: { isFile: true, isDirectory: false, size: 1, mtimeMs: 0 },
+    },
+    {
+      root: "/srv",
+      uploadDir,
+      sessions: new SessionManager(":memory:", (m) => logs.push(m)),
+      log: (m) => logs.push(m),
+      ...env,
+    },
+    "127.0.0.9",
+    {
+      ...baseSettings({
+        debug: false,
+        autoreload: true,
+        maxBodySize: 1024,
+        directoryIndex: ["index.ts"],
+      }),
+      options: { color: "blue" },
+    },
+  );
 }
 
 Deno.test("req: basic members", async () => {

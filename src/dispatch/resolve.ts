@@ -5,13 +5,22 @@ import { fileKind, isBadSegment, isPrivateName } from "./names.ts";
 import type { HandlerRegistry } from "./registry.ts";
 
 export type Resolution =
-  | { type: "target"; target: Target }
-  /** A directory named without its trailing slash: 301 to `location` (a URL path). */
-  | { type: "redirect"; location: string }
-  | { type: "status"; status: 403 | 404 };
+  & (
+    | { type: "target"; target: Target }
+    /** A directory named without its trailing slash: 301 to `location` (a URL path). */
+    | { type: "redirect"; location: string }
+    | { type: "status"; status: 403 | 404 }
+  )
+  & {
+    /**
+     * The deepest existing directory the URL path reached (absolute, no trailing slash):
+     * whose `_directory.ts` settings apply, also to a URL that names nothing there.
+     */
+    dir: string;
+  };
 
-const NOT_FOUND: Resolution = { type: "status", status: 404 };
-const FORBIDDEN: Resolution = { type: "status", status: 403 };
+const notFound = (dir: string): Resolution => ({ type: "status", status: 404, dir });
+const forbidden = (dir: string): Resolution => ({ type: "status", status: 403, dir });
 
 /**
  * Maps a URL path onto the document root the way Apache does: the longest prefix that is an
@@ -28,7 +37,8 @@ export class Resolver {
   constructor(
     realRoot: string,
     private registry: HandlerRegistry,
-    private directoryIndex: readonly string[],
+    /** The index files of a directory, in order (per-directory settings may change them). */
+    private directoryIndex: (dir: string) => readonly string[] | Promise<readonly string[]>,
     ttlMs: number,
   ) {
     this.#realRoot = realRoot;
@@ -56,16 +66,21 @@ export class Resolver {
 
   async #resolve(pathname: string): Promise<Resolution> {
     const segments: string[] = [];
+    // A bad or private segment refuses the URL, but the directories before it still say
+    // whose settings apply (a mounted app below them gets the request).
+    let refusal: ((dir: string) => Resolution) | undefined;
     for (const raw of pathname.split("/")) {
       if (raw === "") continue;
       let seg: string;
       try {
         seg = decodeURIComponent(raw);
       } catch {
-        return NOT_FOUND; // malformed or overlong UTF-8
+        refusal = notFound; // malformed or overlong UTF-8
+        break;
       }
-      if (isBadSegment(seg)) return NOT_FOUND;
-      if (isPrivateName(seg)) return FORBIDDEN;
+      if (isBadSegment(seg)) refusal = notFound;
+      else if (isPrivateName(seg)) refusal = forbidden;
+      if (refusal) break;
       segments.push(seg);
     }
     const trailingSlash = pathname.endsWith("/");
@@ -77,23 +92,35 @@ export class Resolver {
         dir = path;
         continue;
       }
+      if (refusal) return refusal(dir);
       if (!stat?.isFile) return await this.#missing(dir, segments, i, trailingSlash);
       const scriptPath = urlPath(segments, i + 1);
-      return await this.#target(path, stat, scriptPath, pathInfo(segments, i + 1, trailingSlash));
+      return await this.#target(
+        dir,
+        path,
+        stat,
+        scriptPath,
+        pathInfo(segments, i + 1, trailingSlash),
+      );
     }
+    if (refusal) return refusal(dir);
     if (segments.length > 0 && !trailingSlash) {
-      if ((await this.#realInside(dir)) === null) return NOT_FOUND;
-      return { type: "redirect", location: "/" + segments.map(encodeURIComponent).join("/") + "/" };
+      if ((await this.#realInside(dir)) === null) return notFound(dir);
+      return {
+        type: "redirect",
+        location: "/" + segments.map(encodeURIComponent).join("/") + "/",
+        dir,
+      };
     }
     const dirPath = segments.length > 0 ? `/${segments.join("/")}/` : "/";
-    for (const name of this.directoryIndex) {
+    for (const name of await this.directoryIndex(dir)) {
       const path = `${dir}/${name}`;
       const stat = await this.#stats.stat(path);
       if (stat?.isFile && this.registry.get(fileKind(name))) {
-        return await this.#target(path, stat, dirPath, "");
+        return await this.#target(dir, path, stat, dirPath, "");
       }
     }
-    return NOT_FOUND;
+    return notFound(dir);
   }
 
   /**
@@ -107,34 +134,42 @@ export class Resolver {
     for (const ext of this.registry.implicitExtensions) {
       const path = `${dir}/${name}${ext}`;
       const stat = await this.#stats.stat(path);
-      if (stat?.isFile) return await this.#target(path, stat, urlPath(segments, i + 1), restInfo);
+      if (stat?.isFile) {
+        return await this.#target(dir, path, stat, urlPath(segments, i + 1), restInfo);
+      }
     }
     const dirPath = i === 0 ? "" : urlPath(segments, i);
-    for (const index of this.directoryIndex) {
+    for (const index of await this.directoryIndex(dir)) {
       if (!this.registry.get(fileKind(index))?.acceptsPathInfo) continue;
       const path = `${dir}/${index}`;
       const stat = await this.#stats.stat(path);
       if (stat?.isFile) {
-        return await this.#target(path, stat, dirPath, `/${name}${restInfo}`);
+        return await this.#target(dir, path, stat, dirPath, `/${name}${restInfo}`);
       }
     }
-    return NOT_FOUND;
+    return notFound(dir);
   }
 
-  async #target(file: string, stat: FileStat, scriptPath: string, pathInfo: string) {
+  async #target(
+    dir: string,
+    file: string,
+    stat: FileStat,
+    scriptPath: string,
+    pathInfo: string,
+  ): Promise<Resolution> {
     const kind = fileKind(file.slice(file.lastIndexOf("/") + 1));
     const handler = this.registry.get(kind);
-    if (!handler) return NOT_FOUND;
-    if (pathInfo !== "" && !handler.acceptsPathInfo) return NOT_FOUND;
+    if (!handler) return notFound(dir);
+    if (pathInfo !== "" && !handler.acceptsPathInfo) return notFound(dir);
     // Through symlinks, the file itself must be as reachable as its link: inside the root,
     // on no private name, and of the same kind (a `notes.txt` link to `hello.ts` would
     // otherwise send the module's source as text).
     const real = await this.#realInside(file);
     if (real === null || fileKind(real.slice(real.lastIndexOf("/") + 1)) !== kind) {
-      return NOT_FOUND;
+      return notFound(dir);
     }
-    if (real.slice(this.#realRoot.length + 1).split("/").some(isPrivateName)) return FORBIDDEN;
-    return { type: "target", target: { file, kind, scriptPath, pathInfo, stat } } as const;
+    if (real.slice(this.#realRoot.length + 1).split("/").some(isPrivateName)) return forbidden(dir);
+    return { type: "target", target: { file, kind, scriptPath, pathInfo, stat }, dir };
   }
 
   /** The real path of `path` if it lies inside the root, else null. */

@@ -38,3 +38,11 @@ export class HttpError extends Error {
     this.name = "HttpError";
   }
 }
+
+/** A 401 asking for Basic credentials in `realm`. */
+export function basicChallenge(realm: string): HttpError {
+  const quoted = realm.replace(/["\\]/g, "\\$&");
+  return new HttpError(401, "Authentication is required.", {
+    "www-authenticate": `Basic realm="${quoted}"`,
+  });
+}

@@ -1,4 +1,4 @@
-import { HttpError } from "../http/status.ts";
+import { basicChallenge, HttpError } from "../http/status.ts";
 import type { Req } from "../request/request.ts";
 
 interface Credentials {
@@ -43,13 +43,6 @@ function own(obj: unknown, name: string): unknown {
     : undefined;
 }
 
-function challenge(realm: string): HttpError {
-  const quoted = realm.replace(/["\\]/g, "\\$&");
-  return new HttpError(401, "Authentication is required.", {
-    "www-authenticate": `Basic realm="${quoted}"`,
-  });
-}
-
 /** Whether anything on the way has `__auth__` or `__access__`. */
 export function isGuarded(chain: unknown[]): boolean {
   return chain.some((level) =>
@@ -72,14 +65,14 @@ export async function authorize(req: Req, chain: unknown[]): Promise<void> {
     if (auth === undefined && access === undefined) continue;
     if (creds === null) creds = credentials(req);
     if (auth !== undefined) {
-      if (!creds) throw challenge(realm);
+      if (!creds) throw basicChallenge(realm);
       let ok: unknown;
       if (typeof auth === "function") ok = await auth(req, creds.user, creds.password);
       else if (typeof auth === "object" && auth !== null) {
         const expected = own(auth, creds.user);
         ok = typeof expected === "string" && sameSecret(expected, creds.password);
       } else ok = auth;
-      if (!ok) throw challenge(realm);
+      if (!ok) throw basicChallenge(realm);
       req.user = creds.user;
     }
     if (access !== undefined) {

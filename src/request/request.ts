@@ -16,7 +16,7 @@ import {
 } from "./cookies.ts";
 import type { SessionManager } from "../session/manager.ts";
 import type { Session, SessionHandle } from "../session/session.ts";
-import type { SessionSettings } from "../session/settings.ts";
+import type { FilterFactory, Hook, Phase, Settings } from "../directory/settings.ts";
 import { type Form, parseForm } from "./form.ts";
 import { type Bytes, type Chunk, joinChunks, Output } from "./output.ts";
 
@@ -39,12 +39,10 @@ export interface SiteEnv {
   root: string;
   /** Renders a server page (set when a page handler is registered). */
   render?: (req: Req, file: string, data: unknown) => Promise<Response>;
-  debug: boolean;
-  maxBodySize: number;
+  /** Runs the whole pipeline for another path of this site (set by the dispatcher). */
+  internalRedirect?: (req: Req, path: string) => Promise<Response>;
   uploadDir: string;
-  options: Readonly<Record<string, string>>;
   sessions: SessionManager;
-  session: SessionSettings;
   log(message: string): void;
 }
 
@@ -70,8 +68,12 @@ export class Req {
   contentType?: string;
   /** Set by authentication (publisher `__auth__`, an `authen` hook). */
   user?: string;
+  /** The per-directory options (`config.options` of the `_directory.ts` chain). */
   readonly options: Readonly<Record<string, string>>;
+  /** How many internal redirects led here. */
+  redirects = 0;
 
+  #raw: Request;
   #headersOut?: Headers;
   #cookies?: Record<string, string>;
   #form?: Form;
@@ -83,22 +85,32 @@ export class Req {
   #output?: Output;
   #session?: Promise<SessionHandle>;
   #sessionObject?: Promise<Session>;
+  #hooks?: Partial<Record<Phase, Hook[]>>;
+  #outputFilters?: FilterFactory[];
 
   #url?: URL;
 
   constructor(
-    readonly raw: Request,
+    raw: Request,
     /** The path and query the dispatcher routed on (see src/http/url_parts.ts). */
     readonly parts: UrlParts,
     readonly target: Target,
     readonly site: SiteEnv,
     readonly remoteAddr: string,
+    /** The effective `_directory.ts` settings of the target's directory. */
+    readonly settings: Settings,
   ) {
+    this.#raw = raw;
     this.method = raw.method;
     this.path = target.scriptPath + target.pathInfo;
     this.pathInfo = target.pathInfo;
     this.filename = target.file;
-    this.options = site.options;
+    this.options = settings.options;
+  }
+
+  /** The Web Request (its body through the input filters, if any). */
+  get raw(): Request {
+    return this.#raw;
   }
 
   /** The incoming headers. A getter: Deno builds them on first access, which has a cost. */
@@ -230,8 +242,14 @@ export class Req {
    * call. Saved and released when the handler is done (SPEC §5, docs/sessions.md).
    */
   session(): Promise<Session> {
-    this.#session ??= this.site.sessions.open(this, this.site.session);
+    this.#session ??= this.site.sessions.open(this, this.settings.session);
     return this.#sessionObject ??= this.#session.then((h) => h.session);
+  }
+
+  /** An internal redirect's request takes over this one's session (no self-deadlock). */
+  takeSession(from: Req): void {
+    this.#session = from.#session;
+    this.#sessionObject = from.#sessionObject;
   }
 
   /** Saves the data (`commit`, else only releases) and hands the lock on. */
@@ -295,7 +313,7 @@ export class Req {
       this.raw,
       this.parts.search,
       {
-        maxBodySize: this.site.maxBodySize,
+        maxBodySize: this.settings.maxBodySize,
         maxInMemory: MAX_IN_MEMORY,
         uploadDir: this.site.uploadDir,
       },
@@ -382,6 +400,55 @@ export class Req {
     return result;
   }
 
+  // ---- phases and filters --------------------------------------------------------------
+
+  /** Adds a hook to a phase of this request (one that has not run yet, or the current one). */
+  addHandler(phase: Phase, hook: Hook): void {
+    ((this.#hooks ??= {})[phase] ??= []).push(hook);
+  }
+
+  /** The hooks this request added to `phase` (a live list). */
+  addedHooks(phase: Phase): readonly Hook[] {
+    return this.#hooks?.[phase] ?? NO_HOOKS;
+  }
+
+  /** Passes the response body through one more stream, after the directories' filters. */
+  addOutputFilter(filter: FilterFactory): void {
+    (this.#outputFilters ??= []).push(filter);
+  }
+
+  get outputFilters(): readonly FilterFactory[] {
+    return this.#outputFilters ?? NO_FILTERS;
+  }
+
+  /** Sends the request body through `filters` before anything reads it. */
+  filterInput(filters: readonly FilterFactory[]): void {
+    const raw = this.#raw;
+    if (raw.body === null || filters.length === 0) return;
+    let body: ReadableStream<Uint8Array> = raw.body;
+    for (const f of filters) body = body.pipeThrough(f(this));
+    const headers = new Headers(raw.headers);
+    headers.delete("content-length");
+    this.#raw = new Request(raw.url, {
+      method: raw.method,
+      headers,
+      body,
+      signal: raw.signal,
+      // @ts-ignore: Deno needs duplex for a streamed request body; lib.dom lacks it.
+      duplex: "half",
+    });
+  }
+
+  /**
+   * Answers with what `path` (a URL path, with a query if any, on this site) answers: the
+   * whole pipeline runs again for it. The method and body stay this request's.
+   */
+  internalRedirect(path: string): Promise<Response> {
+    const redirect = this.site.internalRedirect;
+    if (!redirect) return Promise.reject(new Error("internal redirects are not available"));
+    return redirect(this, path);
+  }
+
   // ---- misc ----------------------------------------------------------------------------
 
   /** An absolute URL on this server for `path` (relative paths resolve against this URL). */
@@ -417,6 +484,9 @@ export class Req {
     }
   }
 }
+
+const NO_HOOKS: readonly Hook[] = [];
+const NO_FILTERS: readonly FilterFactory[] = [];
 
 function prepend(head: Chunk, rest: ReadableStream<Bytes>) {
   const first = typeof head === "string" ? new TextEncoder().encode(head) : head;

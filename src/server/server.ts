@@ -8,7 +8,9 @@ import { statusPage } from "../http/error_pages.ts";
 import { AccessLog } from "../log/access_log.ts";
 import type { PspHandler } from "../psp/psp_handler.ts";
 import { SessionManager } from "../session/manager.ts";
-import { DEFAULT_SESSION } from "../session/settings.ts";
+import { Directories } from "../directory/directories.ts";
+import { baseSettings } from "../directory/settings.ts";
+import { then } from "../util/maybe_async.ts";
 import { defaultRegistry, DIRECTORY_INDEX } from "./handlers.ts";
 
 export interface RunningServer {
@@ -53,19 +55,30 @@ export async function startServer(
     cacheDir: join(config.dataDir, "psp-cache"),
     log,
   });
-  const resolver = new Resolver(realRoot, registry, DIRECTORY_INDEX, fsTtlMs);
+  const directories = new Directories(
+    realRoot,
+    baseSettings({
+      debug: config.debug,
+      autoreload: config.autoreload,
+      maxBodySize: config.maxBodySize,
+      directoryIndex: DIRECTORY_INDEX,
+    }),
+    fsTtlMs,
+  );
+  const resolver = new Resolver(
+    realRoot,
+    registry,
+    (dir) => then(directories.settingsFor(dir), (s) => s.directoryIndex),
+    fsTtlMs,
+  );
   const accessLog = config.accessLog ? new AccessLog(config.accessLog) : null;
   const pages = registry.get("page") as PspHandler | undefined;
   const sessions = new SessionManager(config.kv, log);
-  const dispatcher = new Dispatcher(resolver, registry, {
+  const dispatcher = new Dispatcher(resolver, registry, directories, {
     root: realRoot,
     render: pages?.render ? (req, file, data) => pages.render(req, file, data) : undefined,
-    debug: config.debug,
-    maxBodySize: config.maxBodySize,
     uploadDir,
-    options: {},
     sessions,
-    session: DEFAULT_SESSION,
     log,
   }, accessLog);
 

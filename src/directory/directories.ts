@@ -1,0 +1,55 @@
+// The effective settings of each directory: its `_directory.ts` merged onto its parent's,
+// cached for the file-system TTL so that a request pays one map lookup. `_directory.ts` files
+// are loaded with the publisher's module loader, so an edit (or an edited import) reloads.
+import { dirname } from "node:path";
+import { StatCache } from "../fs/stat.ts";
+import { TtlCache } from "../fs/ttl_cache.ts";
+import { ModuleLoader } from "../modules/loader.ts";
+import { merge, type Settings } from "./settings.ts";
+
+export const DIRECTORY_FILE = "_directory.ts";
+
+export class Directories {
+  #settings: TtlCache<string, Settings | Promise<Settings>>;
+  #stats: StatCache;
+  #modules: ModuleLoader;
+
+  constructor(
+    /** The document root, as a real path. */
+    private realRoot: string,
+    /** The root's settings before its own `_directory.ts`. */
+    private base: Settings,
+    ttlMs: number,
+  ) {
+    this.#settings = new TtlCache(ttlMs);
+    this.#stats = new StatCache(ttlMs);
+    this.#modules = new ModuleLoader(base.autoreload, ttlMs);
+  }
+
+  /** The settings of `dir` (absolute, inside the root); synchronous when cached. */
+  settingsFor(dir: string): Settings | Promise<Settings> {
+    const now = Date.now();
+    const hit = this.#settings.get(dir, now);
+    if (hit !== undefined) return hit;
+    const p = this.#compute(dir).then(
+      (s) => this.#settings.set(dir, s, now),
+      (e) => {
+        this.#settings.delete(dir);
+        throw e;
+      },
+    );
+    return this.#settings.set(dir, p, now);
+  }
+
+  async #compute(dir: string): Promise<Settings> {
+    const parent = dir === this.realRoot ? this.base : await this.settingsFor(dirname(dir));
+    const file = `${dir}/${DIRECTORY_FILE}`;
+    if (!(await this.#stats.stat(file))?.isFile) return parent;
+    // Code runs from here: it must really lie inside the root (a symlinked directory could
+    // lead anywhere). Outside, the file is ignored as if absent.
+    const real = await Deno.realPath(file).catch(() => null);
+    if (!real?.startsWith(this.realRoot + "/")) return parent;
+    const exports = await this.#modules.load(file);
+    return merge(parent, exports, file, dir.slice(this.realRoot.length) + "/");
+  }
+}
