@@ -20,10 +20,12 @@ export class Directories {
     /** The root's settings before its own `_directory.ts`. */
     private base: Settings,
     ttlMs: number,
+    /** The publisher's loader: a helper both import is one instance. */
+    modules: ModuleLoader,
   ) {
     this.#settings = new TtlCache(ttlMs);
     this.#stats = new StatCache(ttlMs);
-    this.#modules = new ModuleLoader(base.autoreload, ttlMs);
+    this.#modules = modules;
   }
 
   /** The settings of `dir` (absolute, inside the root); synchronous when cached. */

@@ -73,10 +73,13 @@ export class FreshCache<T extends Tracked> {
     private ttlMs: number,
   ) {}
 
-  /** Synchronous when the entry exists and was checked recently (the hot path). */
-  get(key: string, build: () => Promise<T>): T | Promise<T> {
+  /**
+   * Synchronous when the entry exists and was checked recently (the hot path). `autoreload`
+   * overrides the cache's own setting (a directory may turn it off or on).
+   */
+  get(key: string, build: () => Promise<T>, autoreload = this.autoreload): T | Promise<T> {
     const hit = this.#entries.get(key);
-    if (hit && (!this.autoreload || Date.now() - hit.checkedAt < this.ttlMs)) return hit;
+    if (hit && (!autoreload || Date.now() - hit.checkedAt < this.ttlMs)) return hit;
     let pending = this.#pending.get(key);
     if (!pending) {
       pending = this.#fresh(key, build).finally(() => this.#pending.delete(key));

@@ -44,10 +44,13 @@ export class ModuleLoader {
     this.#modules = new FreshCache(new Freshness(checkMs), autoreload, checkMs);
   }
 
-  /** A module's exports; synchronous when it is loaded and checked recently (hot path). */
-  load(path: string): Exports | Promise<Exports> {
+  /**
+   * A module's exports; synchronous when it is loaded and checked recently (hot path).
+   * `autoreload` overrides the loader's setting for this load.
+   */
+  load(path: string, autoreload?: boolean): Exports | Promise<Exports> {
     // A changed module starts a new graph: every changed module in it is evaluated again.
-    const loaded = this.#modules.get(path, () => this.#evaluate(path, new Map()));
+    const loaded = this.#modules.get(path, () => this.#evaluate(path, new Map()), autoreload);
     return loaded instanceof Promise ? loaded.then((m) => m.exports) : loaded.exports;
   }
 

@@ -29,10 +29,11 @@ export class PageCache {
   }
 
   /** Synchronous when the page is compiled and was checked recently. */
-  get(file: string, realRoot: string): Page | Promise<Page> {
+  get(file: string, realRoot: string, autoreload?: boolean): Page | Promise<Page> {
     return this.#pages.get(
       file,
       () => compile(file, realRoot, this.#pages.freshness, this.disk, this.log),
+      autoreload,
     );
   }
 }

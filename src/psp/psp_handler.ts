@@ -81,7 +81,7 @@ export class PspHandler implements Handler {
   async render(req: Req, file: string, data: unknown): Promise<Response> {
     const root = req.site.root;
     if (!file.startsWith(root + "/")) throw new HttpError(404);
-    const page = await this.#load(file, root);
+    const page = await this.#load(file, root, req.settings.autoreload);
     const form = await req.loadForm();
     const psp = pspObject(file, root);
     const scope: PageScope = { req, form, psp: psp.api, it: data };
@@ -94,16 +94,16 @@ export class PspHandler implements Handler {
       if (e.error instanceof PspRedirect) return req.redirect(e.error.location, e.error.status);
       const errorPageFile = psp.state.errorPage;
       if (!errorPageFile?.startsWith(root + "/")) throw await this.#runtimeError(e, file);
-      const errorPage = await this.#load(errorPageFile, root);
+      const errorPage = await this.#load(errorPageFile, root, req.settings.autoreload);
       html = e.output + await run(errorPage, { ...scope, error: e.error }, errorPageFile);
     }
     req.contentType ??= "text/html; charset=utf-8";
     return req.respond(html);
   }
 
-  async #load(file: string, root: string): Promise<Page> {
+  async #load(file: string, root: string, autoreload: boolean): Promise<Page> {
     try {
-      return await this.#pages.get(file, root);
+      return await this.#pages.get(file, root, autoreload);
     } catch (e) {
       // The page itself is missing (an include that is missing is a PspError).
       if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) {

@@ -40,13 +40,17 @@ export class Publisher implements Handler {
   #signatures = new WeakMap<Exports, Signatures | Promise<Signatures>>();
   #runtime = new WeakMap<AnyFunction, Param[] | Promise<Param[]>>();
 
-  constructor({ autoreload, fsTtlMs }: { autoreload: boolean; fsTtlMs: number }) {
-    this.#modules = new ModuleLoader(autoreload, fsTtlMs);
+  /** `modules`: shared with `_directory.ts` loading, so both see one instance of a helper. */
+  constructor({ modules }: { modules: ModuleLoader }) {
+    this.#modules = modules;
   }
 
   // Each step is synchronous when its answer is cached (see src/util/maybe_async.ts).
   handle(req: Req): Response | Promise<Response> {
-    return then(this.#modules.load(req.filename), (exports) => this.#publish(req, exports));
+    return then(
+      this.#modules.load(req.filename, req.settings.autoreload),
+      (exports) => this.#publish(req, exports),
+    );
   }
 
   /** What a path info names in one version of a module; refusals are not cached. */

@@ -1,4 +1,5 @@
 import { HandlerRegistry } from "../dispatch/registry.ts";
+import { ModuleLoader } from "../modules/loader.ts";
 import { PspHandler } from "../psp/psp_handler.ts";
 import { Publisher } from "../publisher/publisher.ts";
 import { StaticHandler } from "../static/static_handler.ts";
@@ -9,6 +10,8 @@ export interface RegistryOptions {
   autoreload: boolean;
   /** How long a module's files are trusted unchanged. */
   fsTtlMs: number;
+  /** The user-module loader, shared with `_directory.ts` loading. */
+  modules: ModuleLoader;
   /** Where compiled pages are kept across restarts. */
   cacheDir?: string;
   log?: (message: string) => void;
@@ -16,7 +19,12 @@ export interface RegistryOptions {
 
 /** The handlers modts ships, by file kind. */
 export function defaultRegistry(
-  options: RegistryOptions = { accessLog: false, autoreload: true, fsTtlMs: 1000 },
+  options: RegistryOptions = {
+    accessLog: false,
+    autoreload: true,
+    fsTtlMs: 1000,
+    modules: new ModuleLoader(true, 1000),
+  },
 ): HandlerRegistry {
   return new HandlerRegistry()
     .register("static", new StaticHandler({ declareLength: options.accessLog }))

@@ -9,6 +9,7 @@ import { AccessLog } from "../log/access_log.ts";
 import type { PspHandler } from "../psp/psp_handler.ts";
 import { SessionManager } from "../session/manager.ts";
 import { Directories } from "../directory/directories.ts";
+import { ModuleLoader } from "../modules/loader.ts";
 import { baseSettings } from "../directory/settings.ts";
 import { then } from "../util/maybe_async.ts";
 import { defaultRegistry, DIRECTORY_INDEX } from "./handlers.ts";
@@ -48,10 +49,12 @@ export async function startServer(
   const uploadDir = await Deno.makeTempDir({ dir: config.dataDir, prefix: "uploads-" });
 
   const fsTtlMs = config.fsTtl * 1000;
+  const modules = new ModuleLoader(config.autoreload, fsTtlMs);
   const registry = options.registry ?? defaultRegistry({
     accessLog: config.accessLog !== null,
     autoreload: config.autoreload,
     fsTtlMs,
+    modules,
     cacheDir: join(config.dataDir, "psp-cache"),
     log,
   });
@@ -64,6 +67,7 @@ export async function startServer(
       directoryIndex: DIRECTORY_INDEX,
     }),
     fsTtlMs,
+    modules,
   );
   const resolver = new Resolver(
     realRoot,
