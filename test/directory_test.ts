@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { serveRoot, tempTree } from "./helpers.ts";
+import { runCli, serveRoot, tempTree } from "./helpers.ts";
 
 const REQ = `import type { Req } from "${new URL("../src/request/request.ts", import.meta.url)}";`;
 const SHOW_OPTIONS = `${REQ}\nexport const index = (req: Req) => JSON.stringify(req.options);\n`;
@@ -353,4 +353,17 @@ Deno.test("directories: diagnostics only where enabled, escaped, without the sec
   const off = await s.fetch("/other/modts-info");
   assert.equal(off.status, 404);
   await off.body?.cancel();
+});
+
+Deno.test("check reports a _directory.ts modts does not understand", async () => {
+  const root = await tempTree({
+    "a/_directory.ts": `export const acess = () => "OK";`,
+    "b/_directory.ts": `export const config = { options: { x: "1" }, debug: "yes" };`,
+    "c/_directory.ts": `export const config = { debug: true }; export const fixup = () => {};`,
+  });
+  const r = await runCli(["check", root]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /a\/_directory\.ts: unknown export "acess"/);
+  assert.match(r.stdout, /b\/_directory\.ts: config\.debug must be true or false/);
+  assert.doesNotMatch(r.stdout, /c\/_directory\.ts/);
 });

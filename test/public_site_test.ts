@@ -68,3 +68,36 @@ Deno.test("public/: the account page counts visits, signs in with a new id, sign
   assert.match(logout.headers.get("set-cookie") ?? "", /^sid=; Max-Age=0;/);
   await logout.body?.cancel();
 });
+
+Deno.test("public/: the mounted API and the members area", async () => {
+  await using s = await serveRoot(join(PROJECT, "public"));
+  assert.deepEqual(await (await s.fetch("/api/")).json(), {
+    mountedAt: "/api",
+    routes: ["/hello/:name", "/visits"],
+  });
+  assert.deepEqual(await (await s.fetch("/api/hello/you")).json(), { hello: "you" });
+  const visit = await s.fetch("/api/visits");
+  assert.deepEqual(await visit.json(), { visits: 1 });
+  const cookie = visit.headers.get("set-cookie")!.split(";")[0];
+  assert.deepEqual(await (await s.fetch("/api/visits", { headers: { cookie } })).json(), {
+    visits: 2,
+  });
+  const refused = await s.fetch("/members/");
+  assert.equal(refused.status, 401);
+  assert.equal(
+    refused.headers.get("www-authenticate"),
+    'Basic realm="modts members (demo / demo)"',
+  );
+  await refused.body?.cancel();
+  const wrong = await s.fetch("/members/", {
+    headers: { authorization: `Basic ${btoa("demo:x")}` },
+  });
+  assert.equal(wrong.status, 401);
+  await wrong.body?.cancel();
+  const page = await s.fetch("/members/", {
+    headers: { authorization: `Basic ${btoa("demo:demo")}` },
+  });
+  const html = await page.text();
+  assert.match(html, /Hello, <strong>demo<\/strong>/);
+  assert.match(html, /area =\s+<code>members<\/code>/);
+});

@@ -321,3 +321,23 @@ Deno.test("sessions: a function and the page it renders share the session", asyn
   const page = await get(s, "/page.psp", sid);
   assert.equal(page.body, "n=4");
 });
+
+Deno.test("sessions: a hold past the directory's lock timeout is saved and released", async () => {
+  await using s = await serveRoot(
+    await tempTree({
+      ...SITE,
+      "_directory.ts": "export const config = { session: { lockTimeout: 1 } };",
+    }),
+  );
+  const sid = await newSession(s);
+  const headers = { cookie: `sid=${sid}` };
+  // A holds the session for 2.5 s (its headers prove it holds it); B needs it too.
+  const a = await s.fetch("/count/holdStreaming?ms=2500", { headers });
+  const aDone = a.text().then(() => "a");
+  const bDone = s.fetch("/count", { headers }).then(async (r) => `b: ${await r.text()}`);
+  assert.equal(await Promise.race([aDone, bDone]), "b: n=2 new=false");
+  assert.equal(await aDone, "a");
+  assert.ok(s.logs.some((l) => /held longer than 1s: saved and released/.test(l)), s.logs.join());
+  // A's change after it lost the lock is not saved.
+  assert.equal((await get(s, "/count", sid)).body, "n=3 new=false");
+});

@@ -3,7 +3,10 @@ import { findConfigFile, readConfigFile } from "../config/config_file.ts";
 import { UsageError } from "../config/options.ts";
 import { type FileKind, fileKind } from "../dispatch/names.ts";
 import type { Diagnostic } from "../dispatch/registry.ts";
-import { defaultRegistry } from "../server/handlers.ts";
+import { DIRECTORY_FILE } from "../directory/directories.ts";
+import { baseSettings, merge } from "../directory/settings.ts";
+import { ModuleLoader } from "../modules/loader.ts";
+import { defaultRegistry, DIRECTORY_INDEX } from "../server/handlers.ts";
 import { parseFlags } from "./flags.ts";
 
 export const checkHelp = `Usage: modts check ROOT
@@ -20,6 +23,35 @@ async function* walk(dir: string): AsyncGenerator<{ path: string; entry: Deno.Di
     yield { path, entry };
     if (entry.isDirectory) yield* walk(path);
   }
+}
+
+/** Each `_directory.ts` that loaded: its exports must be settings modts understands. */
+async function checkDirectories(
+  modules: string[],
+  realRoot: string,
+  found: Diagnostic[],
+): Promise<Diagnostic[]> {
+  const base = baseSettings({
+    debug: false,
+    autoreload: false,
+    maxBodySize: 0,
+    directoryIndex: DIRECTORY_INDEX,
+  });
+  const out: Diagnostic[] = [];
+  const loader = new ModuleLoader(false);
+  for (const file of modules) {
+    if (!file.endsWith(`/${DIRECTORY_FILE}`) || found.some((d) => d.file === file)) continue;
+    try {
+      const urlDir = file.slice(realRoot.length, -DIRECTORY_FILE.length);
+      merge(base, await loader.load(file), file, urlDir);
+    } catch (e) {
+      out.push({
+        file,
+        message: e instanceof Error ? e.message.replace(`${file}: `, "") : String(e),
+      });
+    }
+  }
+  return out;
 }
 
 export async function check(args: string[]): Promise<number> {
@@ -77,6 +109,7 @@ export async function check(args: string[]): Promise<number> {
     const handler = registry.get(kind)!;
     if (handler.check) errors.push(...await handler.check(paths, realRoot));
   }
+  errors.push(...await checkDirectories(byKind.get("module") ?? [], realRoot, errors));
   const line = (d: Diagnostic) => `${d.file}${d.line ? `:${d.line}` : ""}: ${d.message}`;
   for (const d of errors) console.log(`${line(d)}`);
   for (const d of warnings) console.log(`${line(d)} (warning)`);

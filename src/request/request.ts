@@ -2,6 +2,7 @@ import { preconditionStatus, type Validators } from "../http/conditional.ts";
 import { normalize } from "node:path";
 import { escapeHtml } from "../http/html.ts";
 import { HttpError } from "../http/status.ts";
+import { basicCredentials, type Credentials } from "../http/basic_auth.ts";
 import type { UrlParts } from "../http/url_parts.ts";
 import type { FileKind } from "../dispatch/names.ts";
 import { type FileStat, statOrNull } from "../fs/stat.ts";
@@ -398,6 +399,14 @@ export class Req {
     const result = preconditionStatus(this.headers, this.method, this.#validators ?? {});
     if (result !== 200) this.status = result;
     return result;
+  }
+
+  /**
+   * The Basic credentials the client sent (for an `authen` hook): undefined when there are
+   * none; a malformed header is a 400.
+   */
+  basicAuth(): Credentials | undefined {
+    return basicCredentials(this.headers);
   }
 
   // ---- phases and filters --------------------------------------------------------------
