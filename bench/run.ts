@@ -94,6 +94,16 @@ async function makeSite(): Promise<string> {
     "export async function index(req) {\n  const s = await req.session();\n" +
       "  s.data.n = (s.data.n ?? 0) + 1;\n  return `n=${s.data.n}\\n`;\n}\n",
   );
+  // The hello module again, three directories down, each with options and a no-op fixup.
+  for (const sub of ["deep", "deep/er", "deep/er/est"]) {
+    await Deno.mkdir(join(dir, "site", sub));
+    await Deno.writeTextFile(
+      join(dir, "site", sub, "_directory.ts"),
+      `export const config = { options: { level: "${sub}", shared: "x" } };\n` +
+        "export function fixup() {}\n",
+    );
+  }
+  await Deno.copyFile(join(dir, "site/hello.ts"), join(dir, "site/deep/er/est/hello.ts"));
   await Deno.writeFile(
     join(dir, "site/1mib.bin"),
     new Uint8Array(1024 * 1024).map((_, i) => i % 251),
@@ -244,6 +254,12 @@ const rows: Row[] = [
     args: [...run, "main.ts", "serve", site, "--port", "0"],
     path: "/hello/say?what=x",
     vs: ["hono-hello", "raw-small"],
+  },
+  {
+    name: "modts-publisher-hello-3dirs",
+    args: [...run, "main.ts", "serve", site, "--port", "0"],
+    path: "/deep/er/est/hello/say?what=x",
+    vs: ["modts-publisher-hello", "hono-hello"],
   },
   {
     name: "modts-publisher-calc",

@@ -9,7 +9,6 @@ import { HttpError } from "../http/status.ts";
 import { type UrlParts, urlParts } from "../http/url_parts.ts";
 import type { AccessLog } from "../log/access_log.ts";
 import { Req, type SiteEnv, type Target } from "../request/request.ts";
-import { then } from "../util/maybe_async.ts";
 import type { HandlerRegistry } from "./registry.ts";
 import type { Resolution, Resolver } from "./resolve.ts";
 
@@ -49,27 +48,38 @@ export class Dispatcher {
     return this.#route(raw, urlParts(raw.url), remoteAddr, null);
   }
 
+  // Written without closures on the synchronous path: this runs for every request.
   #route(
     raw: Request,
     url: UrlParts,
     remoteAddr: string,
     from: Origin,
   ): Response | Promise<Response> {
-    const fail = (e: unknown) =>
-      this.#finish(raw, url, remoteAddr, this.#error(e, raw, url, remoteAddr), from);
     try {
-      const routed = then(
-        this.resolver.resolve(url.pathname),
-        (r) =>
-          then(
-            this.directories.settingsFor(r.dir),
-            (s) => this.#handle(raw, url, r, s, remoteAddr, from),
-          ),
-      );
-      return routed instanceof Promise ? routed.catch(fail) : routed;
+      const r = this.resolver.resolve(url.pathname);
+      if (!(r instanceof Promise)) return this.#settings(raw, url, r, remoteAddr, from);
+      return r.then((r) => this.#settings(raw, url, r, remoteAddr, from))
+        .catch((e) => this.#failed(raw, url, remoteAddr, from, e));
     } catch (e) {
-      return fail(e);
+      return this.#failed(raw, url, remoteAddr, from, e);
     }
+  }
+
+  #settings(
+    raw: Request,
+    url: UrlParts,
+    r: Resolution,
+    remoteAddr: string,
+    from: Origin,
+  ): Response | Promise<Response> {
+    const s = this.directories.settingsFor(r.dir);
+    return s instanceof Promise
+      ? s.then((s) => this.#handle(raw, url, r, s, remoteAddr, from))
+      : this.#handle(raw, url, r, s, remoteAddr, from);
+  }
+
+  #failed(raw: Request, url: UrlParts, remoteAddr: string, from: Origin, e: unknown) {
+    return this.#finish(raw, url, remoteAddr, this.#error(e, raw, url, remoteAddr), from);
   }
 
   #handle(
@@ -124,16 +134,34 @@ export class Dispatcher {
       req.redirects = from.req.redirects + 1;
     }
     if (s.inputFilters.length > 0) req.filterInput(s.inputFilters);
-    const failed = (e: unknown) =>
-      this.#finish(raw, url, remoteAddr, this.#error(e, raw, url, remoteAddr, s, req), from, req);
+    const h = s.hooks;
+    const phases = h.access.length + h.authen.length + h.authz.length + h.fixup.length > 0;
     let res: Response | Promise<Response>;
     try {
-      res = req.run((q) => this.#phases(q, s, content, 0));
+      res = req.run(phases ? (q) => this.#phases(q, s, content, 0) : content);
     } catch (e) {
-      return failed(e);
+      return this.#finish(
+        raw,
+        url,
+        remoteAddr,
+        this.#error(e, raw, url, remoteAddr, s, req),
+        from,
+        req,
+      );
     }
     return res instanceof Promise
-      ? res.then((res) => this.#respond(raw, url, remoteAddr, res, req, s, from), failed)
+      ? res.then(
+        (res) => this.#respond(raw, url, remoteAddr, res, req, s, from),
+        (e) =>
+          this.#finish(
+            raw,
+            url,
+            remoteAddr,
+            this.#error(e, raw, url, remoteAddr, s, req),
+            from,
+            req,
+          ),
+      )
       : this.#respond(raw, url, remoteAddr, res, req, s, from);
   }
 
@@ -191,23 +219,34 @@ export class Dispatcher {
     from: Origin,
     req?: Req,
   ): Response | Promise<Response> {
-    return then(res, (res) => {
-      if (req && (req.hasCleanups || hasAfterHooks(req))) {
-        res = afterBody(res, () => this.#after(req));
-      }
-      if (from === null) {
-        this.accessLog?.record({
-          raw,
-          url,
-          remoteAddr,
-          user: req?.user,
-          status: res.status,
-          bytes: res.headers.get("content-length"),
-          time: new Date(),
-        });
-      }
-      return res;
-    });
+    return res instanceof Promise
+      ? res.then((res) => this.#complete(raw, url, remoteAddr, res, from, req))
+      : this.#complete(raw, url, remoteAddr, res, from, req);
+  }
+
+  #complete(
+    raw: Request,
+    url: UrlParts,
+    remoteAddr: string,
+    res: Response,
+    from: Origin,
+    req?: Req,
+  ): Response {
+    if (req && (req.hasCleanups || hasAfterHooks(req))) {
+      res = afterBody(res, () => this.#after(req));
+    }
+    if (from === null && this.accessLog) {
+      this.accessLog.record({
+        raw,
+        url,
+        remoteAddr,
+        user: req?.user,
+        status: res.status,
+        bytes: res.headers.get("content-length"),
+        time: new Date(),
+      });
+    }
+    return res;
   }
 
   async #after(req: Req): Promise<void> {
