@@ -31,6 +31,11 @@ Deno.test("directories: debug on in a parent, off in a child; a bad _directory.t
       "dbg/quiet/boom.ts": boom,
       "bad/_directory.ts": `export const acess = () => "OK";`,
       "bad/index.html": "never",
+      "dbg/hook/_directory.ts":
+        `export const access = () => { throw new Error("<hook failed>"); };`,
+      "dbg/hook/index.html": "never",
+      "small/_directory.ts": `export const config = { maxBodySize: 10 };`,
+      "small/echo.ts": `export const index = (text = "") => text;`,
     }),
   );
   const loud = await s.fetch("/dbg/boom");
@@ -39,6 +44,19 @@ Deno.test("directories: debug on in a parent, off in a child; a bad _directory.t
   const quiet = await s.fetch("/dbg/quiet/boom");
   assert.equal(quiet.status, 500);
   assert.doesNotMatch(await quiet.text(), /kaboom/);
+  const hook = await s.fetch("/dbg/hook/");
+  assert.equal(hook.status, 500);
+  assert.match(await hook.text(), /Error: &lt;hook failed&gt;/);
+  const post = (body: string) =>
+    s.fetch("/small/echo", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body,
+    });
+  assert.equal(await (await post("text=hi")).text(), "hi");
+  const big = await post(`text=${"x".repeat(100)}`);
+  assert.equal(big.status, 413);
+  await big.body?.cancel();
   const bad = await s.fetch("/bad/");
   assert.equal(bad.status, 500);
   await bad.body?.cancel();
@@ -226,6 +244,7 @@ Deno.test("directories: compression is negotiated and skips small, encoded and r
       "z/_directory.ts": `export const config = { compress: true };`,
       "z/big.txt": text,
       "z/small.txt": "tiny",
+      "z/archive.txt.gz": "x".repeat(5000), // already compressed, by its type
       "z/page.ts": `export const index = () => "<p>" + "x".repeat(5000);`,
       "plain/big.txt": text,
     }),
@@ -247,6 +266,10 @@ Deno.test("directories: compression is negotiated and skips small, encoded and r
   const small = await get("/z/small.txt", { "accept-encoding": "gzip" });
   assert.equal(small.headers.get("content-encoding"), null);
   assert.equal(await small.text(), "tiny");
+  const gz = await get("/z/archive.txt.gz", { "accept-encoding": "gzip" });
+  assert.equal(gz.headers.get("content-type"), "application/gzip");
+  assert.equal(gz.headers.get("content-encoding"), null);
+  await gz.body?.cancel();
   const ranged = await get("/z/big.txt", { "accept-encoding": "gzip", range: "bytes=0-9" });
   assert.equal(ranged.status, 206);
   assert.equal(ranged.headers.get("content-encoding"), null);

@@ -30,17 +30,7 @@ export class Directories {
 
   /** The settings of `dir` (absolute, inside the root); synchronous when cached. */
   settingsFor(dir: string): Settings | Promise<Settings> {
-    const now = Date.now();
-    const hit = this.#settings.get(dir, now);
-    if (hit !== undefined) return hit;
-    const p = this.#compute(dir).then(
-      (s) => this.#settings.set(dir, s, now),
-      (e) => {
-        this.#settings.delete(dir);
-        throw e;
-      },
-    );
-    return this.#settings.set(dir, p, now);
+    return this.#settings.load(dir, () => this.#compute(dir));
   }
 
   async #compute(dir: string): Promise<Settings> {

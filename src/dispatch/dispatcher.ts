@@ -78,8 +78,17 @@ export class Dispatcher {
       : this.#handle(raw, url, r, s, remoteAddr, from);
   }
 
-  #failed(raw: Request, url: UrlParts, remoteAddr: string, from: Origin, e: unknown) {
-    return this.#finish(raw, url, remoteAddr, this.#error(e, raw, url, remoteAddr), from);
+  #failed(
+    raw: Request,
+    url: UrlParts,
+    remoteAddr: string,
+    from: Origin,
+    e: unknown,
+    s?: Settings,
+    req?: Req,
+  ): Response | Promise<Response> {
+    const error = this.#error(e, raw, url, remoteAddr, s, req);
+    return this.#finish(raw, url, remoteAddr, error, from, req);
   }
 
   #handle(
@@ -140,27 +149,12 @@ export class Dispatcher {
     try {
       res = req.run(phases ? (q) => this.#phases(q, s, content, 0) : content);
     } catch (e) {
-      return this.#finish(
-        raw,
-        url,
-        remoteAddr,
-        this.#error(e, raw, url, remoteAddr, s, req),
-        from,
-        req,
-      );
+      return this.#failed(raw, url, remoteAddr, from, e, s, req);
     }
     return res instanceof Promise
       ? res.then(
         (res) => this.#respond(raw, url, remoteAddr, res, req, s, from),
-        (e) =>
-          this.#finish(
-            raw,
-            url,
-            remoteAddr,
-            this.#error(e, raw, url, remoteAddr, s, req),
-            from,
-            req,
-          ),
+        (e) => this.#failed(raw, url, remoteAddr, from, e, s, req),
       )
       : this.#respond(raw, url, remoteAddr, res, req, s, from);
   }

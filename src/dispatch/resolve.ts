@@ -51,17 +51,7 @@ export class Resolver {
    * shared by concurrent requests for the same URL.
    */
   resolve(pathname: string): Resolution | Promise<Resolution> {
-    const now = Date.now();
-    const hit = this.#results.get(pathname, now);
-    if (hit !== undefined) return hit;
-    const p = this.#resolve(pathname).then(
-      (r) => this.#results.set(pathname, r, now),
-      (e) => {
-        this.#results.delete(pathname);
-        throw e;
-      },
-    );
-    return this.#results.set(pathname, p, now);
+    return this.#results.load(pathname, () => this.#resolve(pathname));
   }
 
   async #resolve(pathname: string): Promise<Resolution> {

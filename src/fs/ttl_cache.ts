@@ -28,6 +28,28 @@ export class TtlCache<K, V> {
     return value;
   }
 
+  /**
+   * The cached value, else `compute()`'s promise, cached at once so that concurrent callers
+   * share it; its value replaces it when it settles, and a rejection is not remembered.
+   */
+  load<T>(
+    this: TtlCache<K, T | Promise<T>>,
+    key: K,
+    compute: () => Promise<T>,
+  ): T | Promise<T> {
+    const now = Date.now();
+    const hit = this.get(key, now);
+    if (hit !== undefined) return hit;
+    const p = compute().then(
+      (v) => this.set(key, v, now),
+      (e) => {
+        this.delete(key);
+        throw e;
+      },
+    );
+    return this.set(key, p, now);
+  }
+
   delete(key: K): void {
     this.#entries.delete(key);
   }
