@@ -364,8 +364,13 @@ Deno.test("directories: diagnostics only where enabled, escaped, without the sec
       "diag/_directory.ts": `export const config = { diagnostics: true,
   options: { "<key>": "<b>bold</b>" }, session: { secret: "do-not-show-me" } };`,
       "other/index.html": "x",
+      "locked/_directory.ts": `export const config = { diagnostics: true };
+export const access = () => 403;`,
     }),
   );
+  const locked = await s.fetch("/locked/modts-info");
+  assert.equal(locked.status, 403);
+  await locked.body?.cancel();
   const page = await s.fetch("/diag/modts-info");
   assert.equal(page.status, 200);
   const html = await page.text();

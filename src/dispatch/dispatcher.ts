@@ -104,16 +104,27 @@ export class Dispatcher {
       const target = mountTarget(`${this.site.root}${mount.path}/_directory.ts`, mount.path, url);
       return this.#serve(raw, url, target, s, remoteAddr, from, (q) => callMount(q, mount, url));
     }
+    // A file really named so is served as itself; any other use of the name is the page.
+    const named = r.type === "target" && r.target.pathInfo === "";
+    if (s.diagnostics && !named && url.pathname.endsWith(`/${DIAGNOSTICS_NAME}`)) {
+      // Through the phases like any page: a protected directory protects it too.
+      const urlDir = `${r.dir.slice(this.site.root.length)}/`;
+      const target: Target = {
+        file: `${r.dir}/${DIAGNOSTICS_NAME}`,
+        kind: "static",
+        scriptPath: `${urlDir}${DIAGNOSTICS_NAME}`,
+        pathInfo: "",
+        stat: { isFile: true, isDirectory: false, size: 0, mtimeMs: 0 },
+      };
+      const page = () => diagnosticsPage(s, urlDir);
+      return this.#serve(raw, url, target, s, remoteAddr, from, page);
+    }
     if (r.type === "redirect") {
       const location = r.location + url.search;
       const res = new Response(null, { status: 301, headers: { location } });
       return this.#finish(raw, url, remoteAddr, res, from);
     }
     if (r.type === "status") {
-      if (r.status === 404 && s.diagnostics && url.pathname.endsWith(`/${DIAGNOSTICS_NAME}`)) {
-        const urlDir = `${r.dir.slice(this.site.root.length)}/`;
-        return this.#finish(raw, url, remoteAddr, diagnosticsPage(s, urlDir), from);
-      }
       const error = this.#error(new HttpError(r.status), raw, url, remoteAddr, s);
       return this.#finish(raw, url, remoteAddr, error, from);
     }

@@ -61,7 +61,6 @@ export class SessionHandle {
   /** What is in KV, with this process's lease on it; null while a new session is unsaved. */
   #entry: Entry | null;
   #closed = false;
-  #invalidated = false;
   /** KV work of this session, one after another (a renewal never races a save). */
   #queue: Promise<unknown> = Promise.resolve();
   /** Epoch ms when this request took the lock. */
@@ -172,7 +171,6 @@ export class SessionHandle {
         throw new Error(`session ${this.id.slice(0, 8)}… was changed by another holder`);
       }
       this.#entry = null;
-      this.#invalidated = true;
       this.session.data = {};
       await this.cookies.set(null);
       this.#markClosed();
