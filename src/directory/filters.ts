@@ -23,7 +23,7 @@ export function filterOutput(res: Response, filters: readonly FilterFactory[], r
 const COMPRESSIBLE =
   /^(?:text\/|application\/(?:json|javascript|xml|xhtml\+xml|ld\+json|manifest\+json|wasm)|image\/svg\+xml)/i;
 /** Below this, compression costs more than it saves. */
-export const MIN_COMPRESS_BYTES = 1024;
+const MIN_COMPRESS_BYTES = 1024;
 
 /** "br" or "gzip" as the client accepts them (q > 0), br first; null for neither. */
 function negotiate(accept: string | null): "br" | "gzip" | null {

@@ -321,8 +321,6 @@ export class Dispatcher {
       headers: raw.headers,
       body: raw.bodyUsed ? null : raw.body,
       signal: raw.signal,
-      // @ts-ignore: Deno needs duplex for a streamed request body; lib.dom lacks it.
-      duplex: "half",
     });
     return Promise.resolve(this.#route(next, urlParts(target.href), req.remoteAddr, { req }));
   }

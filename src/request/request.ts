@@ -443,8 +443,6 @@ export class Req {
       headers,
       body,
       signal: raw.signal,
-      // @ts-ignore: Deno needs duplex for a streamed request body; lib.dom lacks it.
-      duplex: "half",
     });
   }
 

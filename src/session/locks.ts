@@ -42,11 +42,10 @@ export class LocalLocks<T> {
     return (this.#queues.get(id)?.length ?? 0) > 0;
   }
 
-  /** Hands `id` to the next waiter with `handover` (true), or frees it (false). */
-  release(id: string, handover: T | null): boolean {
+  /** Hands `id` to the next waiter with `handover`, or frees it. */
+  release(id: string, handover: T | null): void {
     const next = this.#queues.get(id)?.shift();
     if (next) next.resolve(handover);
     else this.#queues.delete(id);
-    return next !== undefined;
   }
 }
