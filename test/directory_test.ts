@@ -294,12 +294,24 @@ Deno.test("directories: error documents, internal redirects, handlers, directory
       "uploads/_directory.ts":
         `export const config = { handlers: { module: false }, directoryIndex: ["home.txt"] };`,
       "uploads/evil.ts": "export const index = () => 'ran';",
+      // An error document that fails itself, counted: it is tried once, never in a loop.
+      "failing/_directory.ts":
+        `export const config = { errorDocuments: { 404: "/failing/doc", 500: "/failing/doc" } };`,
+      "failing/_calls.ts": "export const calls: string[] = [];",
+      "failing/doc.ts": `import { calls } from "./_calls.ts";
+export function index() { calls.push("doc"); throw new Error("the error document fails"); }`,
+      "failing/count.ts": `import { calls } from "./_calls.ts";
+export function index() { const n = calls.length; calls.length = 0; return String(n); }`,
       "uploads/home.txt": "home",
     }),
   );
   const missing = await s.fetch("/nope");
   assert.equal(missing.status, 404);
   assert.equal(await missing.text(), "<p>No /errors/404.psp here</p>");
+  const failing = await s.fetch("/failing/nope");
+  assert.equal(failing.status, 404);
+  assert.match(await failing.text(), /<h1>404 Not Found<\/h1>/);
+  assert.equal(await (await s.fetch("/failing/count")).text(), "1");
   const go = await s.fetch("/go");
   assert.match(await go.text(), /^1 go \/target\.psp$/);
   const loop = await s.fetch("/loop");

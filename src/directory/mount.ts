@@ -2,7 +2,7 @@
 // gets every request under its directory, with the URL made relative to the mount
 // (`/app/x?q` → `/x?q`, SCRIPT_NAME / PATH_INFO split) and the mount path in its env.
 import type { UrlParts } from "../http/url_parts.ts";
-import type { Req, Target } from "../request/request.ts";
+import type { Req } from "../request/request.ts";
 import type { FetchApp } from "./settings.ts";
 
 /** The URL path below the mount, still percent-encoded as the client sent it. */
@@ -13,19 +13,14 @@ function below(pathname: string, mountPath: string): string {
   return at === -1 ? "/" : pathname.slice(at) || "/";
 }
 
-/** What `req` says about a mounted request: the mount's `_directory.ts`, and the rest. */
-export function mountTarget(file: string, mountPath: string, url: UrlParts): Target {
-  let pathInfo = below(url.pathname, mountPath);
+/** `req.pathInfo` of a mounted request: the path below the mount, decoded if it can be. */
+export function mountPathInfo(url: UrlParts, mountPath: string): string {
+  const rest = below(url.pathname, mountPath);
   try {
-    pathInfo = decodeURIComponent(pathInfo);
-  } catch { /* keep it encoded: the app decides */ }
-  return {
-    file,
-    kind: "module",
-    scriptPath: mountPath,
-    pathInfo,
-    stat: { isFile: true, isDirectory: false, size: 0, mtimeMs: 0 },
-  };
+    return decodeURIComponent(rest);
+  } catch {
+    return rest; // malformed: the app decides what it means
+  }
 }
 
 export async function callMount(

@@ -1,14 +1,15 @@
 import { DIAGNOSTICS_NAME, diagnosticsPage } from "../directory/diagnostics.ts";
 import type { Directories } from "../directory/directories.ts";
 import { compress, filterOutput } from "../directory/filters.ts";
-import { callMount, mountTarget } from "../directory/mount.ts";
+import { DIRECTORY_FILE } from "../directory/directories.ts";
+import { callMount, mountPathInfo } from "../directory/mount.ts";
 import { type Outcome, runPhase, statusError } from "../directory/phases.ts";
 import type { ServedKind, Settings } from "../directory/settings.ts";
 import { debugPage, statusPage } from "../http/error_pages.ts";
 import { HttpError } from "../http/status.ts";
 import { type UrlParts, urlParts } from "../http/url_parts.ts";
 import type { AccessLog } from "../log/access_log.ts";
-import { Req, type SiteEnv, type Target } from "../request/request.ts";
+import { Req, type SiteEnv, type Target, virtualTarget } from "../request/request.ts";
 import type { HandlerRegistry } from "./registry.ts";
 import type { Resolution, Resolver } from "./resolve.ts";
 
@@ -16,9 +17,10 @@ type Content = (req: Req) => Response | Promise<Response>;
 
 /**
  * null for a client's request; else an internal one (an internal redirect, whose request
- * hands over its session and user, or an error document), which the access log skips.
+ * hands over its session and user, or an error document), which the access log skips. An
+ * error document's own errors get plain pages: a missing or failing one cannot recurse.
  */
-type Origin = { req?: Req } | null;
+type Origin = { req?: Req; errorDocument?: boolean } | null;
 
 const BEFORE = ["access", "authen", "authz", "fixup"] as const;
 const MAX_REDIRECTS = 10;
@@ -87,7 +89,7 @@ export class Dispatcher {
     s?: Settings,
     req?: Req,
   ): Response | Promise<Response> {
-    const error = this.#error(e, raw, url, remoteAddr, s, req);
+    const error = this.#error(e, raw, url, remoteAddr, from, s, req);
     return this.#finish(raw, url, remoteAddr, error, from, req);
   }
 
@@ -101,7 +103,8 @@ export class Dispatcher {
   ): Response | Promise<Response> {
     if (s.mount) {
       const mount = s.mount;
-      const target = mountTarget(`${this.site.root}${mount.path}/_directory.ts`, mount.path, url);
+      const file = `${this.site.root}${mount.path}/${DIRECTORY_FILE}`;
+      const target = virtualTarget(file, mount.path, mountPathInfo(url, mount.path));
       return this.#serve(raw, url, target, s, remoteAddr, from, (q) => callMount(q, mount, url));
     }
     // A file really named so is served as itself; any other use of the name is the page.
@@ -109,13 +112,8 @@ export class Dispatcher {
     if (s.diagnostics && !named && url.pathname.endsWith(`/${DIAGNOSTICS_NAME}`)) {
       // Through the phases like any page: a protected directory protects it too.
       const urlDir = `${r.dir.slice(this.site.root.length)}/`;
-      const target: Target = {
-        file: `${r.dir}/${DIAGNOSTICS_NAME}`,
-        kind: "static",
-        scriptPath: `${urlDir}${DIAGNOSTICS_NAME}`,
-        pathInfo: "",
-        stat: { isFile: true, isDirectory: false, size: 0, mtimeMs: 0 },
-      };
+      const file = `${r.dir}/${DIAGNOSTICS_NAME}`;
+      const target = virtualTarget(file, `${urlDir}${DIAGNOSTICS_NAME}`, "");
       const page = () => diagnosticsPage(s, urlDir);
       return this.#serve(raw, url, target, s, remoteAddr, from, page);
     }
@@ -125,14 +123,12 @@ export class Dispatcher {
       return this.#finish(raw, url, remoteAddr, res, from);
     }
     if (r.type === "status") {
-      const error = this.#error(new HttpError(r.status), raw, url, remoteAddr, s);
-      return this.#finish(raw, url, remoteAddr, error, from);
+      return this.#failed(raw, url, remoteAddr, from, new HttpError(r.status), s);
     }
     const kind = r.target.kind;
     const handler = s.handlers[kind as ServedKind] === false ? undefined : this.registry.get(kind);
     if (!handler) {
-      const error = this.#error(new HttpError(404), raw, url, remoteAddr, s);
-      return this.#finish(raw, url, remoteAddr, error, from);
+      return this.#failed(raw, url, remoteAddr, from, new HttpError(404), s);
     }
     return this.#serve(raw, url, r.target, s, remoteAddr, from, (q) => handler.handle(q));
   }
@@ -275,6 +271,7 @@ export class Dispatcher {
     raw: Request,
     url: UrlParts,
     remoteAddr: string,
+    from: Origin,
     s?: Settings,
     req?: Req,
   ): Response | Promise<Response> {
@@ -286,7 +283,9 @@ export class Dispatcher {
       ? statusPage(e.status, e.message, e.headers)
       : statusPage(500);
     const doc = s?.errorDocuments[page.status];
-    if (doc === undefined || (req && req.redirects >= MAX_REDIRECTS)) return page;
+    if (doc === undefined || from?.errorDocument || (req && req.redirects >= MAX_REDIRECTS)) {
+      return page;
+    }
     return this.#errorDocument(doc, page, raw, remoteAddr, req).catch((err) => {
       this.site.log(`error document ${doc} for ${page.status} failed: ${err}`);
       return page;
@@ -300,7 +299,8 @@ export class Dispatcher {
   async #errorDocument(doc: string, page: Response, raw: Request, remoteAddr: string, req?: Req) {
     const target = new URL(doc, raw.url);
     const inner = new Request(target, { headers: raw.headers });
-    const res = await this.#route(inner, urlParts(target.href), remoteAddr, { req });
+    const origin = { req, errorDocument: true };
+    const res = await this.#route(inner, urlParts(target.href), remoteAddr, origin);
     if (res.status !== 200) {
       await res.body?.cancel();
       return page;

@@ -34,6 +34,20 @@ export interface Target {
   stat: FileStat;
 }
 
+/**
+ * A target that is no file of its own (a mounted app, the diagnostics page): `file` names
+ * what stands for it, for `req.filename` and relative paths.
+ */
+export function virtualTarget(file: string, scriptPath: string, pathInfo: string): Target {
+  return {
+    file,
+    kind: "static",
+    scriptPath,
+    pathInfo,
+    stat: { isFile: true, isDirectory: false, size: 0, mtimeMs: 0 },
+  };
+}
+
 /** What every request of a site shares. */
 export interface SiteEnv {
   /** The document root, as a real path. */
