@@ -38,6 +38,11 @@ export class LocalLocks<T> {
     });
   }
 
+  /** Holds a freshly minted `id`: nobody can know it, so nobody holds or waits for it. */
+  take(id: string): void {
+    this.#queues.set(id, []);
+  }
+
   hasWaiters(id: string): boolean {
     return (this.#queues.get(id)?.length ?? 0) > 0;
   }

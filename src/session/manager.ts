@@ -9,8 +9,6 @@ import { SessionHandle } from "./session.ts";
 import type { SessionSettings } from "./settings.ts";
 import { type Entry, SessionStore } from "./store.ts";
 
-const NEVER = new AbortController().signal;
-
 export class SessionManager {
   #store?: Promise<SessionStore>;
   #locks = new LocalLocks<Entry>();
@@ -61,7 +59,7 @@ export class SessionManager {
       this.#locks.release(claimed, null);
     }
     const id = newSessionId();
-    await this.#locks.acquire(id, NEVER);
+    this.#locks.take(id);
     await cookie.set(id);
     return make(id, null);
   }

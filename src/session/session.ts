@@ -5,8 +5,6 @@ import type { SessionSettings } from "./settings.ts";
 import type { Entry, SessionRecord, SessionStore } from "./store.ts";
 import { newSessionId } from "./ids.ts";
 
-const NEVER = new AbortController().signal;
-
 /** What the handle needs from the request: its cookie jar. */
 export interface SessionCookies {
   set(id: string | null): Promise<void>;
@@ -183,8 +181,7 @@ export class SessionHandle {
     return this.#serial(async () => {
       const oldId = this.id;
       const newId = newSessionId();
-      // Nobody knows the new id yet: its local lock is free.
-      await this.locks.acquire(newId, NEVER);
+      this.locks.take(newId);
       if (this.#entry) {
         const moved = await this.store.move(oldId, this.#entry, newId);
         if (!moved) {

@@ -12,7 +12,7 @@ export interface Lease {
 }
 
 export interface SessionRecord {
-  /** `data` as JSON: compared to see a change, measured against the size limit. */
+  /** `data` as JSON, measured against the size limit. */
   data: string;
   /** Epoch ms. */
   created: number;
@@ -30,8 +30,6 @@ export interface Entry {
 
 /** KV refuses values over 64 KiB; the data gets what the rest of the record leaves. */
 export const MAX_DATA_BYTES = 60 * 1024;
-
-export class SessionTooLarge extends Error {}
 
 const PREFIX = "modts-session";
 
@@ -68,7 +66,7 @@ export class SessionStore {
   async write(id: string, prev: Entry | null, record: SessionRecord): Promise<Entry | null> {
     const bytes = record.data.length * 3;
     if (bytes > MAX_DATA_BYTES && new TextEncoder().encode(record.data).length > MAX_DATA_BYTES) {
-      throw new SessionTooLarge(
+      throw new Error(
         `session data is over the ${MAX_DATA_BYTES / 1024} KiB limit of one session`,
       );
     }
