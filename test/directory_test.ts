@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCli, serveRoot, tempTree } from "./helpers.ts";
 
-const REQ = `import type { Req } from "${new URL("../src/request/request.ts", import.meta.url)}";`;
+const REQ = `import type { Req } from "modts";`;
 const SHOW_OPTIONS = `${REQ}\nexport const index = (req: Req) => JSON.stringify(req.options);\n`;
 
 Deno.test("directories: options merge down three levels; an empty value removes a key", async () => {
@@ -174,6 +174,8 @@ export function index(req) {
 Deno.test("directories: a mounted Hono app sees the path below it, and nothing else", async () => {
   await using s = await serveRoot(
     await tempTree({
+      // The site's own deno.json maps "hono", as a user's would.
+      "deno.json": JSON.stringify({ imports: { hono: "npm:hono@4.13.19" } }),
       "app/_directory.ts": `import { Hono } from "hono";
 const app = new Hono<{ Bindings: { mountPath: string } }>();
 app.get("*", (c) => {

@@ -32,7 +32,7 @@ export const bound = fn.bind(null);
 export const list = [1, 2, 3];
 `,
   "args.ts": `
-import type { Upload } from "../src/request/form.ts";
+import type { Upload } from "modts";
 export function typed(n: number, b: boolean, tags: string[], nums: number[], opt?: string) {
   return { n, b, tags, nums, opt: opt ?? null };
 }
@@ -400,7 +400,7 @@ Deno.test("check reports module syntax and load errors with file:line", async ()
   const r = await runCli(["check", `${root}/site`]);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /bad\.ts:\d+: /);
-  assert.match(r.stdout, /throws\.ts:2: at load/);
+  assert.match(r.stdout, /throws\.ts:2: Error: at load \(while the module loaded\)/);
   assert.match(r.stdout, /typed\.ts:2: TS2322: Type 'string' is not assignable to type 'number'/);
   assert.match(r.stdout, /checked 4 files: 3 errors, 0 warnings/);
 });

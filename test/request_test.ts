@@ -2,22 +2,25 @@
 import assert from "node:assert/strict";
 import { HttpError } from "../src/http/status.ts";
 import { urlParts } from "../src/http/url_parts.ts";
-import { Req, type SiteEnv } from "../src/request/request.ts";
+import type { Req } from "../mod.ts";
+import { Exchange, type SiteEnv } from "../src/request/exchange.ts";
+import { ModuleLoader } from "../src/modules/loader.ts";
 import { SessionManager } from "../src/session/manager.ts";
 import { baseSettings } from "../src/directory/settings.ts";
 import { tempTree } from "./helpers.ts";
 
 const logs: string[] = [];
 
-async function makeReq(
+/** The server's record of a request (what the dispatcher holds). */
+async function makeExchange(
   url = "http://example.test/app/hello.ts/say?a=1&a=2&b=",
   init: RequestInit = {},
   env: Partial<SiteEnv> = {},
-): Promise<Req> {
+): Promise<Exchange> {
   const raw = new Request(url, init);
   const u = urlParts(url);
   const uploadDir = env.uploadDir ?? await Deno.makeTempDir();
-  return new Req(
+  return new Exchange(
     raw,
     u,
     {
@@ -31,6 +34,7 @@ async function makeReq(
       root: "/srv",
       uploadDir,
       sessions: new SessionManager(":memory:", (m) => logs.push(m)),
+      modules: new ModuleLoader({ root: "/srv", autoreload: false }),
       log: (m) => logs.push(m),
       ...env,
     },
@@ -45,6 +49,11 @@ async function makeReq(
       options: { color: "blue" },
     },
   );
+}
+
+/** `req` as user code gets it. */
+async function makeReq(...args: Parameters<typeof makeExchange>): Promise<Req> {
+  return (await makeExchange(...args)).req;
 }
 
 Deno.test("req: basic members", async () => {
@@ -87,9 +96,9 @@ Deno.test("req: HEAD gets the headers and length, no body", async () => {
 });
 
 Deno.test("req: flush streams what was written, then the rest", async () => {
-  const req = await makeReq();
+  const ex = await makeExchange();
   const gate = Promise.withResolvers<void>();
-  const res = await req.run(async (r) => {
+  const res = await ex.run(async ({ req: r }) => {
     r.headersOut.set("x-streamed", "yes");
     r.write("first;");
     await r.flush();
@@ -108,8 +117,8 @@ Deno.test("req: flush streams what was written, then the rest", async () => {
 });
 
 Deno.test("req: an error after flush truncates the stream and is logged", async () => {
-  const req = await makeReq();
-  const res = await req.run(async (r) => {
+  const ex = await makeExchange();
+  const res = await ex.run(async ({ req: r }) => {
     r.write("partial");
     await r.flush();
     throw new Error("late failure");
@@ -212,7 +221,8 @@ Deno.test("req: multipart fields and uploads on disk, removed by cleanup", async
   const fd = new FormData();
   fd.append("title", "report");
   fd.append("file", new File(["hello upload"], "résumé.txt", { type: "text/plain" }));
-  const req = await makeReq("http://x.test/", { method: "POST", body: fd });
+  const ex = await makeExchange("http://x.test/", { method: "POST", body: fd });
+  const req = ex.req;
   const form = await req.parseForm();
   assert.equal(form.get("title"), "report");
   const [upload] = form.uploads;
@@ -230,8 +240,8 @@ Deno.test("req: multipart fields and uploads on disk, removed by cleanup", async
   req.registerCleanup(async () => {
     await Deno.stat(upload.path).then(() => order.push("file present"), () => order.push("gone"));
   });
-  assert.equal(req.hasCleanups, true);
-  await req.cleanup();
+  assert.equal(ex.hasCleanups, true);
+  await ex.cleanup();
   assert.deepEqual(order, ["first", "gone"]);
   assert.match(logs.at(-1)!, /cleanup failed: Error: a failing cleanup/);
 });

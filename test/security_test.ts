@@ -27,7 +27,7 @@ async function layout() {
     "root/page.psp.orig": SOURCE,
     "root/#hello.ts#": SOURCE,
     "root/UPPER.TS": `// ${SOURCE}\nexport const other = 1;`,
-    "root/comp.tsx": SOURCE,
+    "root/comp.tsx": `// ${SOURCE}\nexport const other = 1;`,
     "root/mod.mts": SOURCE,
   });
   const root = join(base, "root");

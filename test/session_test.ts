@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { serveRoot, spawnServer, tempTree, type TestServer } from "./helpers.ts";
 
-const REQ = `import type { Req } from "${new URL("../src/request/request.ts", import.meta.url)}";`;
+const REQ = `import type { Req } from "modts";`;
 
 const SITE = {
   "count.ts": `${REQ}

@@ -1,7 +1,7 @@
 // A mounted fetch app: every request under /api/ goes to this Hono app, with the URL made
 // relative to the mount (/api/hello/ann → /hello/ann) — mod_python's WSGI handler, for Hono.
 import { Hono } from "hono";
-import type { MountEnv } from "../../src/directory/settings.ts";
+import type { MountEnv } from "modts";
 
 const app = new Hono<{ Bindings: MountEnv }>();
 

@@ -1,7 +1,7 @@
 // A protected area: an authen hook checks Basic credentials (demo / demo) and names the user;
 // an authz hook could then decide what that user may see. Everything under /members/ —
 // pages, modules, static files — passes through these hooks first.
-import type { Req } from "../../src/request/request.ts";
+import type { Req } from "modts";
 
 const USERS: Record<string, string> = { demo: "demo" };
 

@@ -38,12 +38,12 @@ async function checkDirectories(
     directoryIndex: DIRECTORY_INDEX,
   });
   const out: Diagnostic[] = [];
-  const loader = new ModuleLoader(false);
+  const loader = new ModuleLoader({ root: realRoot, autoreload: false });
   for (const file of modules) {
     if (!file.endsWith(`/${DIRECTORY_FILE}`) || found.some((d) => d.file === file)) continue;
     try {
       const urlDir = file.slice(realRoot.length, -DIRECTORY_FILE.length);
-      merge(base, await loader.load(file), file, urlDir);
+      merge(base, (await loader.load(file)).exports, file, urlDir);
     } catch (e) {
       out.push({
         file,

@@ -1,4 +1,5 @@
 import denoJson from "../../deno.json" with { type: "json" };
+import { VERSIONS } from "../deps.ts";
 import { parseFlags } from "./flags.ts";
 
 export const versionHelp = `Usage: modts version
@@ -6,19 +7,14 @@ export const versionHelp = `Usage: modts version
 Prints the versions of modts, Deno, V8, TypeScript, Hono and Eta.
 `;
 
-/** The version pinned in deno.json's import map (`npm:hono@4.13.19` → 4.13.19). */
-function pinned(name: keyof typeof denoJson.imports): string {
-  return denoJson.imports[name].replace(/^npm:(@[^/]+\/)?[^@]+@/, "");
-}
-
 export function versionText(): string {
   return [
     `modts ${denoJson.version}`,
     `deno ${Deno.version.deno}`,
     `v8 ${Deno.version.v8}`,
     `typescript ${Deno.version.typescript}`,
-    `hono ${pinned("hono")}`,
-    `eta ${pinned("eta")}`,
+    `hono ${VERSIONS.hono}`,
+    `eta ${VERSIONS.eta}`,
   ].join("\n");
 }
 

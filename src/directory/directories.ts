@@ -4,7 +4,7 @@
 import { dirname } from "node:path";
 import { StatCache } from "../fs/stat.ts";
 import { TtlCache } from "../fs/ttl_cache.ts";
-import { ModuleLoader } from "../modules/loader.ts";
+import type { ModuleLoader } from "../modules/loader.ts";
 import { merge, type Settings } from "./settings.ts";
 
 export const DIRECTORY_FILE = "_directory.ts";
@@ -41,7 +41,7 @@ export class Directories {
     // lead anywhere). Outside, the file is ignored as if absent.
     const real = await Deno.realPath(file).catch(() => null);
     if (!real?.startsWith(this.realRoot + "/")) return parent;
-    const exports = await this.#modules.load(file);
+    const { exports } = await this.#modules.load(file);
     return merge(parent, exports, file, dir.slice(this.realRoot.length) + "/");
   }
 }

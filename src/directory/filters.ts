@@ -1,7 +1,6 @@
 // Output filters: the response body through the directories' and the request's
 // TransformStreams, then (when a directory turns it on) compression.
-import type { Req } from "../request/request.ts";
-import type { FilterFactory } from "./settings.ts";
+import type { FilterFactory, Req } from "../api/request.ts";
 
 function withBody(res: Response, body: ReadableStream<Uint8Array>, headers: Headers): Response {
   return new Response(body, { status: res.status, statusText: res.statusText, headers });

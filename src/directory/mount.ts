@@ -2,8 +2,8 @@
 // gets every request under its directory, with the URL made relative to the mount
 // (`/app/x?q` → `/x?q`, SCRIPT_NAME / PATH_INFO split) and the mount path in its env.
 import type { UrlParts } from "../http/url_parts.ts";
-import type { Req } from "../request/request.ts";
-import type { FetchApp } from "./settings.ts";
+import type { FetchApp } from "../api/directory.ts";
+import type { Exchange } from "../request/exchange.ts";
 
 /** The URL path below the mount, still percent-encoded as the client sent it. */
 function below(pathname: string, mountPath: string): string {
@@ -24,12 +24,12 @@ export function mountPathInfo(url: UrlParts, mountPath: string): string {
 }
 
 export async function callMount(
-  req: Req,
+  ex: Exchange,
   mount: { app: FetchApp; path: string },
   url: UrlParts,
 ): Promise<Response> {
-  const raw = req.raw;
+  const raw = ex.raw;
   const target = new URL(below(url.pathname, mount.path) + url.search, raw.url);
-  const res = await mount.app.fetch(new Request(target, raw), { mountPath: mount.path, req });
-  return req.withCookies(res);
+  const env = { mountPath: mount.path, req: ex.req };
+  return ex.withCookies(await mount.app.fetch(new Request(target, raw), env));
 }

@@ -2,8 +2,7 @@
 // `authen` and `authz` stop at the first OK; the other phases go on through OK and DECLINED;
 // DONE ends the request as it is; an HTTP status ends it with that status.
 import { basicChallenge, HttpError } from "../http/status.ts";
-import type { Req } from "../request/request.ts";
-import type { Hook, HookResult, Phase } from "./settings.ts";
+import type { Hook, HookResult, Phase, Req } from "../api/request.ts";
 
 /** How a phase ended: go on to the next, the request is done, or it ends with a status. */
 export type Outcome = "continue" | "done" | number;

@@ -1,58 +1,11 @@
 // What a `_directory.ts` may export (SPEC §6), and how a directory's exports merge onto the
 // settings of its parent: the nearest file wins per key, hooks and filters stack parent first.
-import type { Req } from "../request/request.ts";
+import type { FilterFactory, Hook, Phase } from "../api/request.ts";
+import type { DirectoryConfig, FetchApp, ServedKind } from "../api/directory.ts";
 import type { Exports } from "../modules/loader.ts";
 import { DEFAULT_SESSION, type SessionSettings } from "../session/settings.ts";
 
 export const PHASES = ["access", "authen", "authz", "fixup", "log", "cleanup"] as const;
-export type Phase = typeof PHASES[number];
-
-/**
- * What a hook returns: "OK", "DECLINED", "DONE" (mod_python's apache.OK, …), an HTTP status,
- * or nothing (OK).
- */
-export type HookResult = "OK" | "DECLINED" | "DONE" | number | undefined | void;
-export type Hook = (req: Req) => HookResult | Promise<HookResult>;
-
-/** Makes the stream one body (or the request's body) goes through. */
-export type FilterFactory = (req: Req) => TransformStream<Uint8Array, Uint8Array>;
-
-/** A mounted app: anything with `fetch`, such as a Hono app. */
-export interface FetchApp {
-  fetch(request: Request, env: MountEnv): Response | Promise<Response>;
-}
-
-/** The second argument of a mounted app's `fetch` (Hono: `c.env`). */
-export interface MountEnv {
-  /** The URL path the app is mounted at, without a trailing slash ("" at the root). */
-  mountPath: string;
-  /** modts's request object: session, user, options, log. */
-  req: Req;
-}
-
-/** `export const config` in `_directory.ts`. */
-export interface DirectoryConfig {
-  debug?: boolean;
-  autoreload?: boolean;
-  /** Read by `req.options`; an empty value removes an inherited key. */
-  options?: Record<string, string>;
-  session?: Partial<SessionSettings>;
-  directoryIndex?: string[];
-  /** Largest request body in bytes. */
-  maxBodySize?: number;
-  /** Status → a page (URL path in the document root) answering with that status. */
-  errorDocuments?: Record<number, string>;
-  /** Which kinds of file are served here (e.g. `{ module: false }` in an uploads folder). */
-  handlers?: Partial<Record<ServedKind, boolean>>;
-  /** gzip/br for compressible bodies when the client accepts it. */
-  compress?: boolean;
-  /** Serves `modts-info` in this directory and below: the effective settings. */
-  diagnostics?: boolean;
-  /** The realm of the Basic challenge a hook's 401 carries. */
-  realm?: string;
-}
-
-export type ServedKind = "static" | "module" | "page";
 
 /** The effective settings of one directory. */
 export interface Settings {
@@ -108,6 +61,33 @@ const KNOWN_EXPORTS = new Set<string>([
   "default",
 ]);
 
+const CONFIG_KEYS = new Set<string>([
+  "debug",
+  "autoreload",
+  "options",
+  "session",
+  "directoryIndex",
+  "maxBodySize",
+  "errorDocuments",
+  "handlers",
+  "compress",
+  "diagnostics",
+  "realm",
+] satisfies (keyof DirectoryConfig)[]);
+
+/** Every session setting, with the type its value must have. */
+const SESSION_KEYS: Record<keyof SessionSettings, "string" | "number"> = {
+  cookieName: "string",
+  path: "string",
+  domain: "string",
+  timeout: "number",
+  secret: "string",
+  sameSite: "string",
+  lockTimeout: "number",
+};
+
+const SERVED_KINDS: Record<ServedKind, true> = { static: true, module: true, page: true };
+
 function fail(file: string, message: string): never {
   throw new Error(`${file}: ${message}`);
 }
@@ -131,6 +111,20 @@ export function merge(parent: Settings, exports: Exports, file: string, urlDir: 
   }
   const config = (exports.config ?? {}) as DirectoryConfig;
   if (typeof config !== "object" || config === null) fail(file, "config must be an object");
+  for (const key of Object.keys(config)) {
+    if (!CONFIG_KEYS.has(key)) fail(file, `unknown key config.${key}`);
+  }
+  for (const [key, value] of Object.entries(config.session ?? {})) {
+    const type = Object.hasOwn(SESSION_KEYS, key)
+      ? SESSION_KEYS[key as keyof SessionSettings]
+      : fail(file, `unknown key config.session.${key}`);
+    if (value !== undefined && typeof value !== type) {
+      fail(file, `config.session.${key} must be a ${type}`);
+    }
+  }
+  for (const key of Object.keys(config.handlers ?? {})) {
+    if (!Object.hasOwn(SERVED_KINDS, key)) fail(file, `unknown key config.handlers.${key}`);
+  }
   const bool = (k: keyof DirectoryConfig) =>
     check(file, k, config[k] === undefined || typeof config[k] === "boolean", "true or false");
   bool("debug");

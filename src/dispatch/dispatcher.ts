@@ -4,23 +4,25 @@ import { compress, filterOutput } from "../directory/filters.ts";
 import { DIRECTORY_FILE } from "../directory/directories.ts";
 import { callMount, mountPathInfo } from "../directory/mount.ts";
 import { type Outcome, runPhase, statusError } from "../directory/phases.ts";
-import type { ServedKind, Settings } from "../directory/settings.ts";
+import type { ServedKind } from "../api/directory.ts";
+import type { Settings } from "../directory/settings.ts";
 import { debugPage, statusPage } from "../http/error_pages.ts";
 import { HttpError } from "../http/status.ts";
 import { type UrlParts, urlParts } from "../http/url_parts.ts";
 import type { AccessLog } from "../log/access_log.ts";
-import { Req, type SiteEnv, type Target, virtualTarget } from "../request/request.ts";
+import { Exchange, type SiteEnv } from "../request/exchange.ts";
+import { type Target, virtualTarget } from "./target.ts";
 import type { HandlerRegistry } from "./registry.ts";
 import type { Resolution, Resolver } from "./resolve.ts";
 
-type Content = (req: Req) => Response | Promise<Response>;
+type Content = (ex: Exchange) => Response | Promise<Response>;
 
 /**
  * null for a client's request; else an internal one (an internal redirect, whose request
  * hands over its session and user, or an error document), which the access log skips. An
  * error document's own errors get plain pages: a missing or failing one cannot recurse.
  */
-type Origin = { req?: Req; errorDocument?: boolean } | null;
+type Origin = { ex?: Exchange; errorDocument?: boolean } | null;
 
 const BEFORE = ["access", "authen", "authz", "fixup"] as const;
 const MAX_REDIRECTS = 10;
@@ -38,7 +40,7 @@ export class Dispatcher {
     private site: SiteEnv,
     private accessLog: AccessLog | null,
   ) {
-    site.internalRedirect = (req, path) => this.#internalRedirect(req, path);
+    site.internalRedirect = (ex, path) => this.#internalRedirect(ex, path);
   }
 
   /**
@@ -87,10 +89,10 @@ export class Dispatcher {
     from: Origin,
     e: unknown,
     s?: Settings,
-    req?: Req,
+    ex?: Exchange,
   ): Response | Promise<Response> {
-    const error = this.#error(e, raw, url, remoteAddr, from, s, req);
-    return this.#finish(raw, url, remoteAddr, error, from, req);
+    const error = this.#error(e, raw, url, remoteAddr, from, s, ex);
+    return this.#finish(raw, url, remoteAddr, error, from, ex);
   }
 
   #handle(
@@ -143,46 +145,46 @@ export class Dispatcher {
     from: Origin,
     content: Content,
   ): Response | Promise<Response> {
-    const req = new Req(raw, url, target, this.site, remoteAddr, s);
-    if (from?.req) {
-      req.takeSession(from.req);
-      req.user = from.req.user;
-      req.redirects = from.req.redirects + 1;
+    const ex = new Exchange(raw, url, target, this.site, remoteAddr, s);
+    if (from?.ex) {
+      ex.takeSession(from.ex);
+      ex.user = from.ex.user;
+      ex.redirects = from.ex.redirects + 1;
     }
-    if (s.inputFilters.length > 0) req.filterInput(s.inputFilters);
+    if (s.inputFilters.length > 0) ex.filterInput(s.inputFilters);
     const h = s.hooks;
     const phases = h.access.length + h.authen.length + h.authz.length + h.fixup.length > 0;
     let res: Response | Promise<Response>;
     try {
-      res = req.run(phases ? (q) => this.#phases(q, s, content, 0) : content);
+      res = ex.run(phases ? (q) => this.#phases(q, s, content, 0) : content);
     } catch (e) {
-      return this.#failed(raw, url, remoteAddr, from, e, s, req);
+      return this.#failed(raw, url, remoteAddr, from, e, s, ex);
     }
     return res instanceof Promise
       ? res.then(
-        (res) => this.#respond(raw, url, remoteAddr, res, req, s, from),
-        (e) => this.#failed(raw, url, remoteAddr, from, e, s, req),
+        (res) => this.#respond(raw, url, remoteAddr, res, ex, s, from),
+        (e) => this.#failed(raw, url, remoteAddr, from, e, s, ex),
       )
-      : this.#respond(raw, url, remoteAddr, res, req, s, from);
+      : this.#respond(raw, url, remoteAddr, res, ex, s, from);
   }
 
   /** The phases before the content, from phase `i`; synchronous while the hooks are. */
-  #phases(req: Req, s: Settings, content: Content, i: number): Response | Promise<Response> {
+  #phases(ex: Exchange, s: Settings, content: Content, i: number): Response | Promise<Response> {
     for (; i < BEFORE.length; i++) {
       const phase = BEFORE[i];
       const hooks = s.hooks[phase];
-      const added = req.addedHooks(phase);
+      const added = ex.addedHooks(phase);
       if (hooks.length === 0 && added.length === 0) continue;
-      const outcome = runPhase(phase, hooks, added, req);
+      const outcome = runPhase(phase, hooks, added, ex.req);
       if (outcome instanceof Promise) {
         const next = i + 1;
         return outcome.then((o) =>
-          o === "continue" ? this.#phases(req, s, content, next) : ended(req, o, s)
+          o === "continue" ? this.#phases(ex, s, content, next) : ended(ex, o, s)
         );
       }
-      if (outcome !== "continue") return ended(req, outcome, s);
+      if (outcome !== "continue") return ended(ex, outcome, s);
     }
-    return content(req);
+    return content(ex);
   }
 
   /** The handler's response through the output filters and compression. */
@@ -191,20 +193,20 @@ export class Dispatcher {
     url: UrlParts,
     remoteAddr: string,
     res: Response,
-    req: Req,
+    ex: Exchange,
     s: Settings,
     from: Origin,
   ): Response | Promise<Response> {
-    if (req.method !== "HEAD") {
-      const filters = req.outputFilters.length > 0
-        ? [...s.outputFilters, ...req.outputFilters]
+    if (ex.method !== "HEAD") {
+      const filters = ex.outputFilters.length > 0
+        ? [...s.outputFilters, ...ex.outputFilters]
         : s.outputFilters;
-      res = filterOutput(res, filters, req);
+      res = filterOutput(res, filters, ex.req);
       if (s.compress) {
-        return compress(res, req).then((res) => this.#finish(raw, url, remoteAddr, res, from, req));
+        return compress(res, ex.req).then((res) => this.#finish(raw, url, remoteAddr, res, from, ex));
       }
     }
-    return this.#finish(raw, url, remoteAddr, res, from, req);
+    return this.#finish(raw, url, remoteAddr, res, from, ex);
   }
 
   /**
@@ -218,11 +220,11 @@ export class Dispatcher {
     remoteAddr: string,
     res: Response | Promise<Response>,
     from: Origin,
-    req?: Req,
+    ex?: Exchange,
   ): Response | Promise<Response> {
     return res instanceof Promise
-      ? res.then((res) => this.#complete(raw, url, remoteAddr, res, from, req))
-      : this.#complete(raw, url, remoteAddr, res, from, req);
+      ? res.then((res) => this.#complete(raw, url, remoteAddr, res, from, ex))
+      : this.#complete(raw, url, remoteAddr, res, from, ex);
   }
 
   #complete(
@@ -231,17 +233,17 @@ export class Dispatcher {
     remoteAddr: string,
     res: Response,
     from: Origin,
-    req?: Req,
+    ex?: Exchange,
   ): Response {
-    if (req && (req.hasCleanups || hasAfterHooks(req))) {
-      res = afterBody(res, () => this.#after(req));
+    if (ex && (ex.hasCleanups || hasAfterHooks(ex))) {
+      res = afterBody(res, () => this.#after(ex));
     }
     if (from === null && this.accessLog) {
       this.accessLog.record({
         raw,
         url,
         remoteAddr,
-        user: req?.user,
+        user: ex?.user,
         status: res.status,
         bytes: res.headers.get("content-length"),
         time: new Date(),
@@ -250,14 +252,14 @@ export class Dispatcher {
     return res;
   }
 
-  async #after(req: Req): Promise<void> {
-    const s = req.settings;
+  async #after(ex: Exchange): Promise<void> {
+    const s = ex.settings;
     for (const phase of ["log", "cleanup"] as const) {
-      if (phase === "cleanup") await req.cleanup();
+      if (phase === "cleanup") await ex.cleanup();
       try {
-        await runPhase(phase, s.hooks[phase], req.addedHooks(phase), req);
+        await runPhase(phase, s.hooks[phase], ex.addedHooks(phase), ex.req);
       } catch (e) {
-        req.log(`${phase} hook failed: ${e instanceof Error ? e.stack : e}`);
+        ex.log(`${phase} hook failed: ${e instanceof Error ? e.stack : e}`);
       }
     }
   }
@@ -273,7 +275,7 @@ export class Dispatcher {
     remoteAddr: string,
     from: Origin,
     s?: Settings,
-    req?: Req,
+    ex?: Exchange,
   ): Response | Promise<Response> {
     if (!(e instanceof HttpError)) {
       this.site.log(`error serving ${url.pathname}: ${e instanceof Error ? e.stack : e}`);
@@ -283,10 +285,10 @@ export class Dispatcher {
       ? statusPage(e.status, e.message, e.headers)
       : statusPage(500);
     const doc = s?.errorDocuments[page.status];
-    if (doc === undefined || from?.errorDocument || (req && req.redirects >= MAX_REDIRECTS)) {
+    if (doc === undefined || from?.errorDocument || (ex && ex.redirects >= MAX_REDIRECTS)) {
       return page;
     }
-    return this.#errorDocument(doc, page, raw, remoteAddr, req).catch((err) => {
+    return this.#errorDocument(doc, page, raw, remoteAddr, ex).catch((err) => {
       this.site.log(`error document ${doc} for ${page.status} failed: ${err}`);
       return page;
     });
@@ -296,10 +298,10 @@ export class Dispatcher {
    * The page at `doc` (a URL path) fetched with GET, answering with the status and headers of
    * the plain `page` (a 401 keeps its challenge).
    */
-  async #errorDocument(doc: string, page: Response, raw: Request, remoteAddr: string, req?: Req) {
+  async #errorDocument(doc: string, page: Response, raw: Request, remoteAddr: string, ex?: Exchange) {
     const target = new URL(doc, raw.url);
     const inner = new Request(target, { headers: raw.headers });
-    const origin = { req, errorDocument: true };
+    const origin = { ex, errorDocument: true };
     const res = await this.#route(inner, urlParts(target.href), remoteAddr, origin);
     if (res.status !== 200) {
       await res.body?.cancel();
@@ -310,11 +312,11 @@ export class Dispatcher {
     return new Response(res.body, { status: page.status, headers });
   }
 
-  #internalRedirect(req: Req, path: string): Promise<Response> {
-    if (req.redirects >= MAX_REDIRECTS) {
+  #internalRedirect(ex: Exchange, path: string): Promise<Response> {
+    if (ex.redirects >= MAX_REDIRECTS) {
       return Promise.reject(new Error(`more than ${MAX_REDIRECTS} internal redirects`));
     }
-    const raw = req.raw;
+    const raw = ex.raw;
     const target = new URL(path, raw.url);
     const next = new Request(target, {
       method: raw.method,
@@ -322,19 +324,19 @@ export class Dispatcher {
       body: raw.bodyUsed ? null : raw.body,
       signal: raw.signal,
     });
-    return Promise.resolve(this.#route(next, urlParts(target.href), req.remoteAddr, { req }));
+    return Promise.resolve(this.#route(next, urlParts(target.href), ex.remoteAddr, { ex }));
   }
 }
 
-function ended(req: Req, outcome: Exclude<Outcome, "continue">, s: Settings): Response {
-  if (outcome === "done") return req.respond();
+function ended(ex: Exchange, outcome: Exclude<Outcome, "continue">, s: Settings): Response {
+  if (outcome === "done") return ex.respond();
   throw statusError(outcome, s.realm);
 }
 
-function hasAfterHooks(req: Req): boolean {
-  const h = req.settings.hooks;
-  return h.log.length > 0 || h.cleanup.length > 0 || req.addedHooks("log").length > 0 ||
-    req.addedHooks("cleanup").length > 0;
+function hasAfterHooks(ex: Exchange): boolean {
+  const h = ex.settings.hooks;
+  return h.log.length > 0 || h.cleanup.length > 0 || ex.addedHooks("log").length > 0 ||
+    ex.addedHooks("cleanup").length > 0;
 }
 
 /** `res` with `done` run once its body has been sent or abandoned (at once if it has none). */

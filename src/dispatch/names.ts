@@ -30,7 +30,7 @@ const SOURCE = /\.(ts|tsx|mts|cts|psp)([.;,~#_ ].*)?$/;
 
 export function fileKind(name: string): FileKind {
   const lower = name.toLowerCase();
-  if (lower.endsWith(".ts")) return "module";
+  if (lower.endsWith(".ts") || lower.endsWith(".tsx")) return "module";
   if (lower.endsWith(".psp")) return "page";
   if (SOURCE.test(lower)) return "source";
   return "static";

@@ -1,4 +1,4 @@
-import type { Req } from "../request/request.ts";
+import type { Exchange } from "../request/exchange.ts";
 import type { FileKind } from "./names.ts";
 
 /** A problem `main.ts check` reports. */
@@ -12,9 +12,9 @@ export interface Diagnostic {
 export interface Handler {
   /** Whether a URL may go on past the file (`/hello.ts/say`); static files say no. */
   readonly acceptsPathInfo: boolean;
-  /** An extension URLs may leave out: with ".ts", `/hello/say` finds `hello.ts`. */
-  readonly implicitExtension?: string;
-  handle(req: Req): Response | Promise<Response>;
+  /** Extensions URLs may leave out: with ".ts", `/hello/say` finds `hello.ts`. */
+  readonly implicitExtensions?: readonly string[];
+  handle(ex: Exchange): Response | Promise<Response>;
   /** Problems in the files of this kind under a root, for `main.ts check`. */
   check?(files: string[], realRoot: string): Promise<Diagnostic[]>;
 }
@@ -41,8 +41,6 @@ export class HandlerRegistry {
   }
 
   get implicitExtensions(): string[] {
-    return [...this.#handlers.values()].flatMap((h) =>
-      h.implicitExtension ? [h.implicitExtension] : []
-    );
+    return [...this.#handlers.values()].flatMap((h) => h.implicitExtensions ?? []);
   }
 }

@@ -1,6 +1,6 @@
 import { type FileStat, StatCache } from "../fs/stat.ts";
 import { TtlCache } from "../fs/ttl_cache.ts";
-import type { Target } from "../request/request.ts";
+import type { Target } from "./target.ts";
 import { fileKind, isBadSegment, isPrivateName } from "./names.ts";
 import type { HandlerRegistry } from "./registry.ts";
 

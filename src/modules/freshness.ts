@@ -39,11 +39,17 @@ export class Freshness {
     return { source, seen };
   }
 
+  /** What `path` is now, without its content: its absence counts too ("missing"). */
+  async seen(path: string): Promise<FileVersion> {
+    const stat = await statOrNull(path);
+    return { version: versionOf(stat), mtimeMs: stat?.mtimeMs ?? 0 };
+  }
+
   /** Whether any of `files` differs from what was recorded. */
   async changed(files: Map<string, FileVersion>): Promise<boolean> {
     for (const [file, seen] of files) {
       if (versionOf(await this.#stats.stat(file)) !== seen.version) return true;
-      if (seen.source === undefined) continue;
+      if (seen.source === undefined || seen.version === "missing") continue;
       const now = Date.now();
       if ((await Deno.readTextFile(file).catch(() => null)) !== seen.source) return true;
       if (now - seen.mtimeMs > RACY_MS) delete seen.source; // settled: mtime can be trusted
@@ -95,6 +101,10 @@ export class FreshCache<T extends Tracked> {
 
   set(key: string, value: T): void {
     this.#entries.set(key, value);
+  }
+
+  values(): IterableIterator<T> {
+    return this.#entries.values();
   }
 
   async #fresh(key: string, build: () => Promise<T>): Promise<T> {

@@ -1,8 +1,9 @@
-// A page → one async function. Eta compiles the tags (`<% %>`, `<%= %>` escaped with our
-// escapeHtml, `<%~ %>` raw, trim markers); modts wraps its code with the page scope. Eta's
+// A page → an ES module whose default export is one async function. Eta compiles the tags
+// (`<% %>`, `<%= %>` escaped with our escapeHtml, `<%~ %>` raw, trim markers); modts wraps
+// its code with the page scope and puts the page's `<%@ import %>` statements on top. Eta's
 // own include/layout/cache machinery is not used: includes were inlined by expand.ts, and
-// caching and reload are the page cache's job.
-import { Eta } from "eta";
+// loading, caching and reload are the module loader's job (src/modules/loader.ts).
+import { Eta, loadBabelParser } from "../deps.ts";
 import { escapeHtml } from "../http/html.ts";
 import type { Expanded, Origin } from "./expand.ts";
 import { PspError } from "./expand.ts";
@@ -36,7 +37,7 @@ export interface PageScope {
 }
 
 export interface CompiledPage {
-  /** The page's JavaScript: an async function expression of (scope, options). */
+  /** The page's module: its imports, then a default export of (scope, options) => html. */
   code: string;
   usesSession: boolean;
 }
@@ -65,48 +66,45 @@ export function compilePage(page: Expanded): CompiledPage {
   }
   if (!body.includes(ETA_CATCH)) throw new Error("unexpected Eta output (see src/psp/compile.ts)");
   // Only the code in tags counts: "session" in the page's text creates no session.
-  const code = (page.text.match(/<%[\s\S]*?%>/g) ?? []).join("\n");
-  const usesSession = /\bsession\b/.test(code);
-  const fnCode = `(async function (__scope, options) {
+  const tags = (page.text.match(/<%[\s\S]*?%>/g) ?? []).join("\n");
+  const usesSession = /\bsession\b/.test(tags);
+  // One import per line, first: a syntax error on line N <= imports is import N's.
+  const imports = page.imports.map((i) => `${i.statement.replaceAll("\n", " ")};\n`).join("");
+  const code = `${imports}export default async function (__scope, options) {
 const { req, form, psp, it, error } = __scope;
 ${usesSession ? "const session = await __scope.session();\n" : ""}${
     body.replace(ETA_CATCH, OUR_CATCH).replaceAll(CR, "\\r")
   }
-})`;
-  return { code: fnCode, usesSession };
+}`;
+  return { code, usesSession };
 }
 
 export type PageFunction = (scope: PageScope, options: { filepath: string }) => Promise<string>;
 
 /**
- * The page as a function. A JavaScript syntax error in its code is located with
- * @babel/parser (it gives the generated line), then Eta's line markers: the last
- * `__eta.line=N` before that line names the page line.
+ * Where in the page a JavaScript syntax error of its module lies. V8 says only what is wrong;
+ * @babel/parser gives the generated line: one of the import lines on top, or after them the
+ * last Eta line marker (`__eta.line=N`) before it names the page line.
  */
-export async function instantiate(compiled: CompiledPage, page: Expanded, file: string) {
-  try {
-    return (0, eval)(`${compiled.code}\n//# sourceURL=${file}.js`) as PageFunction;
-  } catch (e) {
-    if (!(e instanceof SyntaxError)) throw e;
-    const origin = await locateSyntaxError(compiled.code, page);
-    throw new PspError(`syntax error: ${e.message}`, origin.file, origin.line);
-  }
-}
-
-async function locateSyntaxError(code: string, page: Expanded): Promise<Origin> {
+export async function locateSyntaxError(
+  code: string,
+  origins: Origin[],
+  imports: Origin[],
+): Promise<Origin> {
   let generatedLine = code.split("\n").length;
   try {
-    const { parse } = await import("@babel/parser");
-    parse(code, { sourceType: "script", allowAwaitOutsideFunction: true });
+    const { parse } = await loadBabelParser();
+    parse(code, { sourceType: "module" });
   } catch (e) {
     generatedLine = (e as { loc?: { line: number } }).loc?.line ?? generatedLine;
   }
+  if (generatedLine <= imports.length) return imports[generatedLine - 1];
   let pageLine = 1;
   for (const line of code.split("\n").slice(0, generatedLine)) {
     const m = /^__eta\.line=(\d+)$/.exec(line);
     if (m) pageLine = Number(m[1]);
   }
-  return page.origins[pageLine - 1] ?? page.origins[0];
+  return origins[pageLine - 1] ?? origins[0];
 }
 
 /** The `this` a page function runs with: what Eta's generated code expects of it. */

@@ -1,12 +1,14 @@
-// The PSP directives, handled before Eta sees the page: `<%-- comment --%>` and
-// `<%@ include file="part.psp" %>` (textual, relative to the including file, recursive).
+// The PSP directives, handled before Eta sees the page: `<%-- comment --%>`,
+// `<%@ include file="part.psp" %>` (textual, relative to the including file, recursive) and
+// `<%@ import … from "./x.ts" %>` (an import statement of the page's module).
 import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { FileVersion, Freshness } from "../modules/freshness.ts";
 
-/** A compile error located in a source file. */
+/** A compile error located in a page or an include. */
 export class PspError extends Error {
-  constructor(message: string, readonly file: string, readonly line: number) {
-    super(`${file}:${line}: ${message}`);
+  constructor(readonly reason: string, readonly file: string, readonly line: number) {
+    super(`${file}:${line}: ${reason}`);
     this.name = "PspError";
   }
 }
@@ -25,10 +27,15 @@ export interface Expanded {
   files: Map<string, FileVersion>;
   /** Their contents. */
   sources: Map<string, string>;
+  /** The `<%@ import %>` statements, relative specifiers made absolute, with their origins. */
+  imports: { statement: string; origin: Origin }[];
 }
 
 const DIRECTIVE = /<%@([\s\S]*?)%>/g;
 const INCLUDE = /^\s*include\s+file\s*=\s*"([^"]+)"\s*$/;
+const IMPORT = /^\s*(import\b[\s\S]*?);?\s*$/;
+/** The specifier of an import statement (`from "x"`, or `import "x"`). */
+const SPECIFIER = /(\bfrom\s*|^import\s*)(["'])([^"']+)\2/;
 const COMMENT = /<%--[\s\S]*?--%>/g;
 
 function lineAt(text: string, index: number): number {
@@ -46,7 +53,13 @@ export async function expand(
   realRoot: string,
   freshness: Freshness,
 ): Promise<Expanded> {
-  const out: Expanded = { text: "", origins: [], files: new Map(), sources: new Map() };
+  const out: Expanded = {
+    text: "",
+    origins: [],
+    files: new Map(),
+    sources: new Map(),
+    imports: [],
+  };
   await inline(file, realRoot, freshness, out, []);
   return out;
 }
@@ -79,8 +92,16 @@ async function inline(
   };
   for (const m of text.matchAll(DIRECTIVE)) {
     emit(text.slice(at, m.index));
-    const include = INCLUDE.exec(m[1]);
     const where = lineAt(text, m.index);
+    const statement = IMPORT.exec(m[1])?.[1];
+    if (statement !== undefined) {
+      out.imports.push({ statement: absolute(statement, file), origin: { file, line: where } });
+      // Like a comment: no output, and the lines after it keep their numbers.
+      emit(`<%${m[0].replace(/[^\n]/g, "")}%>`);
+      at = m.index + m[0].length;
+      continue;
+    }
+    const include = INCLUDE.exec(m[1]);
     if (!include) throw new PspError(`unknown directive <%@${m[1]}%>`, file, where);
     const target = include[1].startsWith("/")
       ? join(realRoot, include[1])
@@ -98,4 +119,13 @@ async function inline(
     at = m.index + m[0].length;
   }
   emit(text.slice(at));
+}
+
+/** `statement` with a relative specifier resolved against `file`, where it was written. */
+function absolute(statement: string, file: string): string {
+  return statement.replace(SPECIFIER, (all, before: string, quote: string, specifier: string) =>
+    specifier.startsWith("./") || specifier.startsWith("../")
+      ? `${before}${quote}${new URL(specifier, pathToFileURL(file)).href}${quote}`
+      : all
+  );
 }

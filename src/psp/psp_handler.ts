@@ -2,14 +2,17 @@ import { dirname, join, resolve } from "node:path";
 import type { Diagnostic, Handler } from "../dispatch/registry.ts";
 import { statusPage } from "../http/error_pages.ts";
 import { HttpError } from "../http/status.ts";
-import { Freshness } from "../modules/freshness.ts";
-import type { Req } from "../request/request.ts";
-import { PageFailure, type PageScope } from "./compile.ts";
+import { type LoadedModule, ModuleLoader } from "../modules/loader.ts";
+import { ModuleError } from "../modules/module_error.ts";
+import type { Exchange } from "../request/exchange.ts";
+import { PageFailure, type PageFunction, type PageScope } from "./compile.ts";
 import { DiskCache } from "./disk_cache.ts";
-import { PspError } from "./expand.ts";
-import { compile, type Page, PageCache } from "./pages.ts";
+import { pageError, type PageMeta, PageSource } from "./page_source.ts";
 
 const METHODS = ["GET", "HEAD", "POST"];
+
+/** The files the page handler serves, made into modules by its PageSource. */
+export const PAGE_EXTENSION = ".psp";
 
 /** `psp.redirect()` unwinds the page with this. */
 class PspRedirect {
@@ -36,107 +39,87 @@ function pspObject(file: string, realRoot: string) {
   };
 }
 
-/** An error located in a page's source, with an excerpt for the debug page. */
-async function located(message: string, file: string, line: number, cause?: unknown) {
-  const lines = (await Deno.readTextFile(file).catch(() => "")).split("\n");
-  const first = Math.max(1, line - 2);
-  const excerpt = lines.slice(first - 1, line + 2)
-    .map((text, i) => `${String(first + i).padStart(5)}${first + i === line ? ">" : " "} ${text}`)
-    .join("\n");
-  const err = new Error(`${file}:${line}: ${message}`, { cause });
-  const stack = cause instanceof Error ? `\n${cause.stack}` : "";
-  err.stack = `${err.message}\n\n${excerpt}${stack}`;
-  return err;
-}
-
 /** Server pages (SPEC §7). */
 export class PspHandler implements Handler {
   readonly acceptsPathInfo = false;
-  #pages: PageCache;
+  /** Makes a page's module for the site's module loader (src/server/server.ts registers it). */
+  readonly source: PageSource;
 
   constructor(options: {
-    autoreload: boolean;
-    fsTtlMs: number;
     /** Where compiled pages are kept across restarts (none: memory only). */
     cacheDir?: string;
     log?: (message: string) => void;
   }) {
     const disk = options.cacheDir ? new DiskCache(options.cacheDir) : null;
-    this.#pages = new PageCache(
-      options.autoreload,
-      options.fsTtlMs,
-      disk,
-      options.log ?? (() => {}),
-    );
+    this.source = new PageSource(disk, options.log ?? (() => {}));
   }
 
-  handle(req: Req): Promise<Response> | Response {
-    if (!METHODS.includes(req.method)) {
+  handle(ex: Exchange): Promise<Response> | Response {
+    if (!METHODS.includes(ex.method)) {
       return statusPage(405, undefined, { allow: METHODS.join(", ") });
     }
-    return this.render(req, req.filename, {});
+    return this.render(ex, ex.target.file, {});
   }
 
-  /** Renders the page at `file` for `req` with `it` = `data` (also behind `req.render`). */
-  async render(req: Req, file: string, data: unknown): Promise<Response> {
-    const root = req.site.root;
+  /** Renders the page at `file` for the request with `it` = `data` (also behind `req.render`). */
+  async render(ex: Exchange, file: string, data: unknown): Promise<Response> {
+    const root = ex.site.root;
     if (!file.startsWith(root + "/")) throw new HttpError(404);
-    const page = await this.#load(file, root, req.settings.autoreload);
-    const form = await req.loadForm();
+    const page = await load(ex, file);
+    const form = await ex.loadForm();
     const psp = pspObject(file, root);
-    const scope: PageScope = { req, form, psp: psp.api, it: data };
-    if (page.usesSession) scope.session = () => req.session();
+    const scope: PageScope = { req: ex.req, form, psp: psp.api, it: data };
+    if ((page.meta as PageMeta).usesSession) scope.session = () => ex.session();
     let html: string;
     try {
       html = await run(page, scope, file);
     } catch (e) {
       if (!(e instanceof PageFailure)) throw e;
-      if (e.error instanceof PspRedirect) return req.redirect(e.error.location, e.error.status);
+      if (e.error instanceof PspRedirect) return ex.req.redirect(e.error.location, e.error.status);
       const errorPageFile = psp.state.errorPage;
-      if (!errorPageFile?.startsWith(root + "/")) throw await this.#runtimeError(e, file);
-      const errorPage = await this.#load(errorPageFile, root, req.settings.autoreload);
+      if (!errorPageFile?.startsWith(root + "/")) throw await runtimeError(e, file);
+      const errorPage = await load(ex, errorPageFile);
       html = e.output + await run(errorPage, { ...scope, error: e.error }, errorPageFile);
     }
-    req.contentType ??= "text/html; charset=utf-8";
-    return req.respond(html);
+    ex.contentType ??= "text/html; charset=utf-8";
+    return ex.respond(html);
   }
 
-  async #load(file: string, root: string, autoreload: boolean): Promise<Page> {
-    try {
-      return await this.#pages.get(file, root, autoreload);
-    } catch (e) {
-      // The page itself is missing (an include that is missing is a PspError).
-      if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) {
-        throw new HttpError(404);
-      }
-      if (e instanceof PspError) {
-        throw await located(e.message.replace(/^.*?:\d+: /, ""), e.file, e.line);
-      }
-      throw e;
-    }
-  }
-
-  #runtimeError(e: PageFailure, file: string) {
-    const where = e.origin ?? { file, line: 1 };
-    return located(e.message, where.file, where.line, e.error);
-  }
-
-  /** Compile errors with file:line, for `main.ts check`. */
+  /** Compile errors (and errors of what pages import) with file:line, for `main.ts check`. */
   async check(files: string[], realRoot: string): Promise<Diagnostic[]> {
     const problems: Diagnostic[] = [];
-    const freshness = new Freshness(0);
+    const modules = new ModuleLoader({ root: realRoot, autoreload: false });
+    modules.provide(PAGE_EXTENSION, this.source);
     for (const file of files) {
       try {
-        await compile(file, realRoot, freshness);
+        await modules.load(file);
       } catch (e) {
-        if (!(e instanceof PspError)) throw e;
-        problems.push({ file: e.file, line: e.line, message: e.message.replace(/^.*?:\d+: /, "") });
+        if (!(e instanceof ModuleError)) throw e;
+        problems.push({ file: e.file, line: e.line, message: e.reason });
       }
     }
     return problems;
   }
 }
 
-function run(page: Page, scope: PageScope, file: string): Promise<string> {
-  return page.fn.call(page.runtime, scope, { filepath: file });
+/** A page's module; a missing page is a 404 (a missing include is a compile error). */
+async function load(ex: Exchange, file: string): Promise<LoadedModule> {
+  try {
+    return await ex.site.modules.load(file, ex.settings.autoreload);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) {
+      throw new HttpError(404);
+    }
+    throw e;
+  }
+}
+
+function runtimeError(e: PageFailure, file: string) {
+  const where = e.origin ?? { file, line: 1 };
+  return pageError(e.message, where.file, where.line, e.error);
+}
+
+function run(page: LoadedModule, scope: PageScope, file: string): Promise<string> {
+  const fn = page.exports.default as PageFunction;
+  return fn.call((page.meta as PageMeta).runtime, scope, { filepath: file });
 }

@@ -1,6 +1,5 @@
 import { HttpError } from "../http/status.ts";
-import type { FieldValue, Form, Upload } from "../request/form.ts";
-import type { Req } from "../request/request.ts";
+import type { FieldValue, Form, Req, Upload } from "../api/request.ts";
 import type { Param, ParamType } from "./signatures.ts";
 
 const TRUE = new Set(["true", "1", "on", "yes"]);

@@ -1,5 +1,5 @@
 import { basicChallenge, HttpError } from "../http/status.ts";
-import type { Req } from "../request/request.ts";
+import type { Req } from "../api/request.ts";
 import { basicCredentials, type Credentials, sameSecret } from "../http/basic_auth.ts";
 
 function own(obj: unknown, name: string): unknown {

@@ -1,8 +1,8 @@
-import { pathToFileURL } from "node:url";
 import type { Diagnostic, Handler } from "../dispatch/registry.ts";
 import { statusPage } from "../http/error_pages.ts";
 import { type Exports, ModuleLoader } from "../modules/loader.ts";
-import type { Req } from "../request/request.ts";
+import { ModuleError } from "../modules/module_error.ts";
+import type { Exchange } from "../request/exchange.ts";
 import { buildArguments } from "./arguments.ts";
 import { authorize, isGuarded } from "./auth.ts";
 import { resultResponse } from "./results.ts";
@@ -33,23 +33,17 @@ function allowedMethods(target: unknown): string[] {
 /** The publisher (SPEC §3): a URL names an export of a `.ts` module, which is called. */
 export class Publisher implements Handler {
   readonly acceptsPathInfo = true;
-  readonly implicitExtension = ".ts";
-  #modules: ModuleLoader;
+  readonly implicitExtensions = [".ts", ".tsx"];
   #routes = new WeakMap<Exports, Map<string, Route>>();
   /** By module version: a reloaded module has new exports, and its source is read again. */
   #signatures = new WeakMap<Exports, Signatures | Promise<Signatures>>();
   #runtime = new WeakMap<AnyFunction, Param[] | Promise<Param[]>>();
 
-  /** `modules`: shared with `_directory.ts` loading, so both see one instance of a helper. */
-  constructor({ modules }: { modules: ModuleLoader }) {
-    this.#modules = modules;
-  }
-
   // Each step is synchronous when its answer is cached (see src/util/maybe_async.ts).
-  handle(req: Req): Response | Promise<Response> {
+  handle(ex: Exchange): Response | Promise<Response> {
     return then(
-      this.#modules.load(req.filename, req.settings.autoreload),
-      (exports) => this.#publish(req, exports),
+      ex.site.modules.load(ex.target.file, ex.settings.autoreload),
+      (module) => this.#publish(ex, module.exports),
     );
   }
 
@@ -72,22 +66,23 @@ export class Publisher implements Handler {
     return route;
   }
 
-  #publish(req: Req, exports: Exports): Response | Promise<Response> {
-    const { target, owner, chain, path, allowed, guarded } = this.#route(exports, req.pathInfo);
-    if (!allowed.includes(req.method)) {
+  #publish(ex: Exchange, exports: Exports): Response | Promise<Response> {
+    const route = this.#route(exports, ex.target.pathInfo);
+    const { target, owner, chain, path, allowed, guarded } = route;
+    if (!allowed.includes(ex.method)) {
       return statusPage(405, undefined, { allow: allowed.join(", ") });
     }
-    return then(guarded ? authorize(req, chain) : undefined, () => {
-      if (typeof target !== "function") return resultResponse(req, target);
+    return then(guarded ? authorize(ex.req, chain) : undefined, () => {
+      if (typeof target !== "function") return resultResponse(ex, target);
       const fn = target as AnyFunction;
       return then(
-        req.loadForm(),
+        ex.loadForm(),
         (form) =>
           then(
-            this.#params(req.filename, exports, path, fn),
+            this.#params(ex.target.file, exports, path, fn),
             (params) =>
-              then(fn.apply(owner, buildArguments(params, form, req)), (result) =>
-                resultResponse(req, result)),
+              then(fn.apply(owner, buildArguments(params, form, ex.req)), (result) =>
+                resultResponse(ex, result)),
           ),
       );
     });
@@ -120,11 +115,12 @@ export class Publisher implements Handler {
   }
 
   /** Syntax errors, errors raised while a module loads, then type errors (all with line). */
-  async check(files: string[]): Promise<Diagnostic[]> {
+  async check(files: string[], realRoot: string): Promise<Diagnostic[]> {
     const problems: Diagnostic[] = [];
     const loaded: string[] = [];
+    const modules = new ModuleLoader({ root: realRoot, autoreload: false });
     for (const file of files) {
-      const problem = await loadProblem(file);
+      const problem = await loadProblem(file, modules);
       if (problem) problems.push(problem);
       else loaded.push(file);
     }
@@ -132,20 +128,12 @@ export class Publisher implements Handler {
   }
 }
 
-async function loadProblem(file: string): Promise<Diagnostic | undefined> {
+/** Why `file` does not load (a syntax error, an import that fails, a throw), if it does not. */
+async function loadProblem(file: string, modules: ModuleLoader): Promise<Diagnostic | undefined> {
   try {
-    await readSignatures(await Deno.readTextFile(file));
+    await modules.load(file);
   } catch (e) {
-    const loc = (e as { loc?: { line: number } }).loc;
-    return { file, line: loc?.line, message: (e as Error).message.replace(/ \(\d+:\d+\)$/, "") };
-  }
-  try {
-    await new ModuleLoader(false).load(file);
-  } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    // Evaluated code shows as `at eval (file:///x.ts, <anonymous>:LINE:COL)`.
-    const at = new RegExp(`${pathToFileURL(file).href}(?:, <anonymous>)?:(\\d+)`);
-    const line = at.exec(err.stack ?? "");
-    return { file, line: line ? Number(line[1]) : undefined, message: err.message.split("\n")[0] };
+    if (e instanceof ModuleError) return { file: e.file, line: e.line, message: e.reason };
+    return { file, message: e instanceof Error ? e.message.split("\n")[0] : String(e) };
   }
 }

@@ -1,4 +1,4 @@
-import { PLAIN_TEXT, type Req } from "../request/request.ts";
+import { type Exchange, PLAIN_TEXT } from "../request/exchange.ts";
 
 const HTML_START = /^\s*(<!doctype|<html)/i;
 const HTML_END = /<\/html>\s*$/i;
@@ -33,36 +33,36 @@ function streamOf(source: AsyncIterable<unknown> | Iterable<unknown>) {
 }
 
 /**
- * A published value as the response (SPEC §3, "Results"). `req.write` output comes first;
+ * A published value as the response (SPEC §3, "Results"). `ex.write` output comes first;
  * a content type the code set wins over the guess.
  */
-export function resultResponse(req: Req, result: unknown): Response {
+export function resultResponse(ex: Exchange, result: unknown): Response {
   if (result instanceof Response) {
-    return req.withCookies(req.method === "HEAD" ? new Response(null, result) : result);
+    return ex.withCookies(ex.method === "HEAD" ? new Response(null, result) : result);
   }
-  const type = (guess: string) => req.contentType ??= guess;
+  const type = (guess: string) => ex.contentType ??= guess;
   if (result === null || result === undefined) {
-    return req.respond();
+    return ex.respond();
   }
   switch (typeof result) {
     case "string":
       type(guessTextType(result));
-      return req.respond(result);
+      return ex.respond(result);
     case "number":
     case "bigint":
     case "boolean":
       type(PLAIN_TEXT);
-      return req.respond(String(result));
+      return ex.respond(String(result));
     case "function":
       throw new TypeError("a published function returned a function");
   }
   if (result instanceof Uint8Array || result instanceof ArrayBuffer) {
     type("application/octet-stream");
-    return req.respond(new Uint8Array(result as ArrayBuffer) as Uint8Array<ArrayBuffer>);
+    return ex.respond(new Uint8Array(result as ArrayBuffer) as Uint8Array<ArrayBuffer>);
   }
   if (result instanceof ReadableStream) {
     type("application/octet-stream");
-    return req.respond(result.pipeThrough(
+    return ex.respond(result.pipeThrough(
       new TransformStream<unknown, Uint8Array<ArrayBuffer>>({
         transform(chunk, controller) {
           controller.enqueue(chunkBytes(chunk));
@@ -72,8 +72,8 @@ export function resultResponse(req: Req, result: unknown): Response {
   }
   if (isIterable(result as object)) {
     type(PLAIN_TEXT);
-    return req.respond(streamOf(result as AsyncIterable<unknown>));
+    return ex.respond(streamOf(result as AsyncIterable<unknown>));
   }
   type("application/json");
-  return req.respond(JSON.stringify(result));
+  return ex.respond(JSON.stringify(result));
 }

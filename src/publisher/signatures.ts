@@ -23,15 +23,16 @@ export interface Param {
 /** Signatures by export path: `say`, `default`, `root.page1.sub`. */
 export type Signatures = Map<string, Param[]>;
 
+import { loadBabelParser } from "../deps.ts";
 import type { AnyFunction } from "./traverse.ts";
 
 // deno-lint-ignore no-explicit-any -- Babel's AST, walked structurally
 type Node = any;
 
-let parser: Promise<typeof import("@babel/parser")> | undefined;
+let parser: ReturnType<typeof loadBabelParser> | undefined;
 
 async function parse(source: string, typescript: boolean): Promise<Node> {
-  const { parse } = await (parser ??= import("@babel/parser"));
+  const { parse } = await (parser ??= loadBabelParser());
   return parse(source, {
     sourceType: "module",
     plugins: typescript ? ["typescript"] : [],

@@ -1,5 +1,4 @@
 import { HttpError } from "../http/status.ts";
-import { MODULE_EXPORTS } from "../modules/loader.ts";
 
 // The publisher's refusal rules (SPEC §3; mod_python's CVE-2002-0185 and CVE-2005-0088 are
 // why every step is checked, not just the last).
@@ -10,10 +9,9 @@ export type AnyFunction = (...args: unknown[]) => unknown;
 const FORBIDDEN = 403;
 const NOT_FOUND = 404;
 
-/** A module object: one of ours (a loaded module's exports) or one of Deno's. */
+/** A module namespace object (`export * as ns`, or a loaded module's exports). */
 export function isModuleNamespace(value: unknown): boolean {
-  return (typeof value === "object" && value !== null && MODULE_EXPORTS in value) ||
-    Object.prototype.toString.call(value) === "[object Module]";
+  return Object.prototype.toString.call(value) === "[object Module]";
 }
 
 function isClass(fn: unknown): boolean {

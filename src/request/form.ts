@@ -1,23 +1,13 @@
+import type { FieldValue, Form as FormApi, Upload } from "../api/request.ts";
 import { HttpError } from "../http/status.ts";
 import { limitedBody, readLimitedText } from "./body.ts";
 import { parseMultipart } from "./multipart.ts";
 
-/** A file uploaded with multipart/form-data, already on disk; removed after the request. */
-export interface Upload {
-  /** The form field it came in. */
-  field: string;
-  /** The client's file name (untrusted; never use it as a path). */
-  filename: string;
-  type: string;
-  size: number;
-  /** Where the bytes are, in the server's upload directory. */
-  path: string;
-}
-
-export type FieldValue = string | Upload;
-
-/** Form fields from the query string and the body, in arrival order; repeats are kept. */
-export class Form {
+/**
+ * Form fields from the query string and the body, in arrival order; repeats are kept. The
+ * public API is `FormApi`; `add` is the parsers'.
+ */
+export class Form implements FormApi {
   #fields = new Map<string, FieldValue[]>();
 
   add(name: string, value: FieldValue): void {

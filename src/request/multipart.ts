@@ -1,7 +1,6 @@
 // Streaming multipart/form-data to disk with busboy: measured in shared/reference/libraries.md
 // §3 as the fastest parser with flat memory (Request.formData() holds the whole body).
-// @deno-types="npm:@types/busboy@1.5.5"
-import busboy from "busboy";
+import { busboy } from "../deps.ts";
 import { Readable } from "node:stream";
 import { join } from "node:path";
 import { HttpError } from "../http/status.ts";

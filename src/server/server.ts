@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "../deps.ts";
 import { join } from "node:path";
 import type { ServerConfig } from "../config/options.ts";
 import { Dispatcher } from "../dispatch/dispatcher.ts";
@@ -6,7 +6,7 @@ import type { HandlerRegistry } from "../dispatch/registry.ts";
 import { Resolver } from "../dispatch/resolve.ts";
 import { statusPage } from "../http/error_pages.ts";
 import { AccessLog } from "../log/access_log.ts";
-import type { PspHandler } from "../psp/psp_handler.ts";
+import { PAGE_EXTENSION, type PspHandler } from "../psp/psp_handler.ts";
 import { SessionManager } from "../session/manager.ts";
 import { Directories } from "../directory/directories.ts";
 import { ModuleLoader } from "../modules/loader.ts";
@@ -49,12 +49,14 @@ export async function startServer(
   const uploadDir = await Deno.makeTempDir({ dir: config.dataDir, prefix: "uploads-" });
 
   const fsTtlMs = config.fsTtl * 1000;
-  const modules = new ModuleLoader(config.autoreload, fsTtlMs);
+  const modules = new ModuleLoader({
+    root: realRoot,
+    autoreload: config.autoreload,
+    checkMs: fsTtlMs,
+    log,
+  });
   const registry = options.registry ?? defaultRegistry({
     accessLog: config.accessLog !== null,
-    autoreload: config.autoreload,
-    fsTtlMs,
-    modules,
     cacheDir: join(config.dataDir, "psp-cache"),
     log,
   });
@@ -77,12 +79,14 @@ export async function startServer(
   );
   const accessLog = config.accessLog ? new AccessLog(config.accessLog) : null;
   const pages = registry.get("page") as PspHandler | undefined;
+  if (pages) modules.provide(PAGE_EXTENSION, pages.source);
   const sessions = new SessionManager(config.kv, log);
   const dispatcher = new Dispatcher(resolver, registry, directories, {
     root: realRoot,
-    render: pages?.render ? (req, file, data) => pages.render(req, file, data) : undefined,
+    render: pages?.render ? (ex, file, data) => pages.render(ex, file, data) : undefined,
     uploadDir,
     sessions,
+    modules,
     log,
   }, accessLog);
 
@@ -113,6 +117,7 @@ export async function startServer(
       });
       await Promise.race([server.shutdown(), timeout]);
       await sessions.close();
+      await modules.close();
       await accessLog?.close();
       await Deno.remove(uploadDir, { recursive: true }).catch(() => {});
     })();

@@ -1,7 +1,7 @@
 // Opens sessions for requests: the KV store (opened on first use), this process's lock
 // table, and one timer that renews leases and enforces the lock timeout of open sessions.
 import { dirname } from "node:path";
-import type { Req } from "../request/request.ts";
+import type { CookieJar } from "../request/cookies.ts";
 import { SessionCookie } from "./cookie.ts";
 import { newSessionId } from "./ids.ts";
 import { LocalLocks } from "./locks.ts";
@@ -25,10 +25,17 @@ export class SessionManager {
     private leaseMs = 10_000,
   ) {}
 
-  /** Loads the request's session (waiting for its lock) or starts a new one. */
-  async open(req: Req, settings: SessionSettings): Promise<SessionHandle> {
+  /**
+   * Loads the session the request's cookies name (waiting for its lock, unless `signal`
+   * says the client has gone) or starts a new one.
+   */
+  async open(
+    cookies: CookieJar,
+    signal: AbortSignal,
+    settings: SessionSettings,
+  ): Promise<SessionHandle> {
     const store = await this.#openStore();
-    const cookie = new SessionCookie(req, settings);
+    const cookie = new SessionCookie(cookies, settings);
     const claimed = await cookie.claimed();
     const make = (id: string, entry: Entry | null) => {
       const handle = new SessionHandle(
@@ -46,10 +53,10 @@ export class SessionManager {
       return handle;
     };
     if (claimed) {
-      const handover = await this.#locks.acquire(claimed, req.raw.signal);
+      const handover = await this.#locks.acquire(claimed, signal);
       let entry: Entry | null;
       try {
-        entry = await store.lease(claimed, handover, req.raw.signal);
+        entry = await store.lease(claimed, handover, signal);
       } catch (e) {
         this.#locks.release(claimed, null);
         throw e;

@@ -1,5 +1,6 @@
 // One request's session: the object handlers see (`Session`) and the handle the request
 // closes at its end (`SessionHandle`), which saves, releases the lease and hands the lock on.
+import type { Session } from "../api/session.ts";
 import type { LocalLocks } from "./locks.ts";
 import type { SessionSettings } from "./settings.ts";
 import type { Entry, SessionRecord, SessionStore } from "./store.ts";
@@ -10,45 +11,40 @@ export interface SessionCookies {
   set(id: string | null): Promise<void>;
 }
 
-/** `req.session()` (SPEC §5). */
-export class Session {
-  constructor(
-    /** @internal */ readonly handle: SessionHandle,
-    /** The session's values; saved at the end of the request. JSON-serialisable. */
-    public data: Record<string, unknown>,
-  ) {}
+/** `req.session()` (SPEC §5): the public face of a handle; the handle stays out of reach. */
+class SessionObject implements Session {
+  #handle: SessionHandle;
+
+  constructor(handle: SessionHandle, public data: Record<string, unknown>) {
+    this.#handle = handle;
+  }
 
   get id(): string {
-    return this.handle.id;
+    return this.#handle.id;
   }
   get isNew(): boolean {
-    return this.handle.isNew;
+    return this.#handle.isNew;
   }
   get created(): Date {
-    return new Date(this.handle.created);
+    return new Date(this.#handle.created);
   }
-  /** When the session was used before this request (now, for a new one). */
   get lastAccessed(): Date {
-    return new Date(this.handle.lastAccessed);
+    return new Date(this.#handle.lastAccessed);
   }
-  /** Seconds of inactivity after which it is gone. */
   get timeout(): number {
-    return this.handle.settings.timeout;
+    return this.#handle.settings.timeout;
   }
 
-  /** Writes the data now (it is also written at the end of the request). */
   save(): Promise<void> {
-    return this.handle.save();
+    return this.#handle.save();
   }
 
-  /** Deletes the session and expires its cookie; nothing more is saved. */
   invalidate(): Promise<void> {
-    return this.handle.invalidate();
+    return this.#handle.invalidate();
   }
 
-  /** A new id for the same data; the old id is dead at once (call it on login). */
   regenerate(): Promise<void> {
-    return this.handle.regenerate();
+    return this.#handle.regenerate();
   }
 }
 
@@ -82,7 +78,7 @@ export class SessionHandle {
     this.created = entry?.record.created ?? now;
     this.lastAccessed = entry?.record.accessed ?? now;
     this.opened = now;
-    this.session = new Session(this, entry ? JSON.parse(entry.record.data) : {});
+    this.session = new SessionObject(this, entry ? JSON.parse(entry.record.data) : {});
   }
 
   /**

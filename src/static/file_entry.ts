@@ -1,4 +1,4 @@
-import { getMimeType } from "hono/utils/mime";
+import { getMimeType } from "../deps.ts";
 import type { FileStat } from "../fs/stat.ts";
 
 /** What a response for one version of a file needs, computed once per version. */

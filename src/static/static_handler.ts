@@ -1,6 +1,6 @@
 import type { Handler } from "../dispatch/registry.ts";
 import { statusPage } from "../http/error_pages.ts";
-import type { Req } from "../request/request.ts";
+import type { Exchange } from "../request/exchange.ts";
 import { FileEntries } from "./file_entry.ts";
 import { fileResponse } from "./file_response.ts";
 
@@ -14,13 +14,13 @@ export class StaticHandler implements Handler {
     this.#entries = new FileEntries(declareLength);
   }
 
-  handle(req: Req): Response | Promise<Response> {
-    if (req.method !== "GET" && req.method !== "HEAD") {
+  handle(ex: Exchange): Response | Promise<Response> {
+    if (ex.method !== "GET" && ex.method !== "HEAD") {
       return statusPage(405, undefined, { allow: "GET, HEAD" });
     }
-    const entry = this.#entries.get(req.filename, req.target.stat);
+    const entry = this.#entries.get(ex.target.file, ex.target.stat);
     return entry instanceof Promise
-      ? entry.then((e) => fileResponse(req.raw, e))
-      : fileResponse(req.raw, entry);
+      ? entry.then((e) => fileResponse(ex.raw, e))
+      : fileResponse(ex.raw, entry);
   }
 }

@@ -1,0 +1,42 @@
+/**
+ * modts's public API: the only module user code imports (`import { HttpError, type Req }
+ * from "modts"`). Publisher modules, pages and `_directory.ts` files get the running server's
+ * own instance of it without any configuration; a site's deno.json maps `modts` to this file
+ * for editors and `deno check`. Everything else under src/ is internal.
+ *
+ * @module
+ */
+import type { ModuleHot } from "./src/api/hot.ts";
+
+export type {
+  Chunk,
+  CookieOptions,
+  Credentials,
+  FieldValue,
+  FilterFactory,
+  Form,
+  Hook,
+  HookResult,
+  Phase,
+  Req,
+  Upload,
+} from "./src/api/request.ts";
+export type { Session, SessionConfig } from "./src/api/session.ts";
+export type { DirectoryConfig, FetchApp, MountEnv, ServedKind } from "./src/api/directory.ts";
+export { DECLINED, DONE, OK } from "./src/api/directory.ts";
+export type { ModuleHot } from "./src/api/hot.ts";
+export { HttpError } from "./src/http/status.ts";
+export { escapeHtml } from "./src/http/html.ts";
+
+// The one global type modts adds: users know `import.meta.hot` from Vite, and it must
+// type-check in any module of theirs that imports modts. (JSR forbids global augmentation,
+// hence deno.json turns its no-slow-types lint off: modts is reached by path, not from JSR.)
+declare global {
+  interface ImportMeta {
+    /**
+     * Set in modules modts loads (undefined under plain `deno run`, hence `?.`):
+     * `import.meta.hot?.dispose(() => db.close())`.
+     */
+    readonly hot?: ModuleHot;
+  }
+}

@@ -1,0 +1,344 @@
+// One request as the server handles it: what came in, the response being built, the session,
+// clean-ups and hooks. The dispatcher, the handlers and the session code work on this record;
+// user code gets `exchange.req` (request_view.ts), which shows only the public API, so
+// nothing here is reachable from user code.
+import type { Chunk, FilterFactory, Hook, Phase, Req } from "../api/request.ts";
+import type { Session } from "../api/session.ts";
+import type { Target } from "../dispatch/target.ts";
+import type { Settings } from "../directory/settings.ts";
+import type { UrlParts } from "../http/url_parts.ts";
+import type { Validators } from "../http/conditional.ts";
+import type { ModuleLoader } from "../modules/loader.ts";
+import type { SessionManager } from "../session/manager.ts";
+import type { SessionHandle } from "../session/session.ts";
+import { CookieJar } from "./cookies.ts";
+import { type Form, parseForm } from "./form.ts";
+import { type Bytes, joinChunks, Output } from "./output.ts";
+import { RequestView } from "./request_view.ts";
+
+/** What every request of a site shares. */
+export interface SiteEnv {
+  /** The document root, as a real path. */
+  root: string;
+  /** Renders a server page (set when a page handler is registered). */
+  render?: (ex: Exchange, file: string, data: unknown) => Promise<Response>;
+  /** Runs the whole pipeline for another path of this site (set by the dispatcher). */
+  internalRedirect?: (ex: Exchange, path: string) => Promise<Response>;
+  uploadDir: string;
+  sessions: SessionManager;
+  /** User code: modules, pages and `_directory.ts`, one graph for the site. */
+  modules: ModuleLoader;
+  log(message: string): void;
+}
+
+/** The content type of plain text answers, spelt as fetch spells a text body's. */
+export const PLAIN_TEXT = "text/plain;charset=UTF-8";
+
+/** Bodies buffered in memory (urlencoded forms) stop here even under a larger body limit. */
+const MAX_IN_MEMORY = 8 * 1024 * 1024;
+
+export class Exchange {
+  readonly method: string;
+  status = 200;
+  contentType?: string;
+  user?: string;
+  /** How many internal redirects led here. */
+  redirects = 0;
+  /** What user code holds: the public API of this exchange. */
+  readonly req: Req;
+
+  #raw: Request;
+  #headersOut?: Headers;
+  #cookies?: CookieJar;
+  #form?: Form;
+  #formParsing?: Promise<Form>;
+  // Allocated on first use: most requests never need them.
+  #cleanups?: Array<() => unknown>;
+  #uploads?: string[];
+  validators?: Validators;
+  #output?: Output;
+  #session?: Promise<SessionHandle>;
+  #sessionObject?: Promise<Session>;
+  #hooks?: Partial<Record<Phase, Hook[]>>;
+  #outputFilters?: FilterFactory[];
+
+  constructor(
+    raw: Request,
+    /** The path and query the dispatcher routed on (see src/http/url_parts.ts). */
+    readonly parts: UrlParts,
+    readonly target: Target,
+    readonly site: SiteEnv,
+    readonly remoteAddr: string,
+    /** The effective `_directory.ts` settings of the target's directory. */
+    readonly settings: Settings,
+  ) {
+    this.#raw = raw;
+    this.method = raw.method;
+    this.req = new RequestView(this);
+  }
+
+  /** The Web Request (its body through the input filters, if any). */
+  get raw(): Request {
+    return this.#raw;
+  }
+
+  /** The incoming headers. A getter: Deno builds them on first access, which has a cost. */
+  get headers(): Headers {
+    return this.#raw.headers;
+  }
+
+  get isHttps(): boolean {
+    return this.#raw.url.startsWith("https:");
+  }
+
+  get headersOut(): Headers {
+    return this.#headersOut ??= new Headers();
+  }
+
+  get cookies(): CookieJar {
+    return this.#cookies ??= new CookieJar(
+      () => this.headers.get("cookie"),
+      () => this.headersOut,
+      this.isHttps,
+    );
+  }
+
+  // ---- output --------------------------------------------------------------------------
+
+  // Created on first use: static files and most handlers never write.
+  get #out(): Output {
+    return this.#output ??= new Output();
+  }
+
+  write(chunk: Chunk): void {
+    this.#out.write(chunk);
+  }
+
+  flush(): Promise<void> {
+    return this.#out.start(this.#init(), this.method);
+  }
+
+  get aborted(): boolean {
+    return this.#out.aborted;
+  }
+
+  /**
+   * The response: status, headers and content type, the body written so far, then `body`.
+   * HEAD gets the same headers and no body.
+   */
+  respond(body: Chunk | ReadableStream<Bytes> | null = null): Response {
+    if (
+      typeof body === "string" && this.#headersOut === undefined && this.status === 200 &&
+      this.contentType === PLAIN_TEXT && this.method !== "HEAD" && !this.#output
+    ) {
+      // The fetch standard makes a text body text/plain;charset=UTF-8 by itself, and a
+      // Response without an init skips header conversion: a third of a small call's cost.
+      return new Response(body);
+    }
+    const init = this.#init();
+    const chunks = this.#output?.chunks ?? [];
+    let payload: BodyInit | null = body;
+    if (chunks.length > 0) {
+      payload = body instanceof ReadableStream ? prepend(joinChunks(chunks), body) : joinChunks(
+        body === null ? chunks : [...chunks, body],
+      );
+    }
+    if (this.method === "HEAD") {
+      if (typeof payload === "string") payload = new TextEncoder().encode(payload);
+      if (payload instanceof Uint8Array) {
+        const headers = new Headers(init.headers);
+        headers.set("content-length", String(payload.length));
+        init.headers = headers;
+      }
+      payload = null;
+    }
+    return new Response(payload, init);
+  }
+
+  #init(): ResponseInit {
+    if (this.#headersOut === undefined) {
+      // The common case: a plain array is cheaper than a Headers that Response copies anyway.
+      const type = this.contentType;
+      return { status: this.status, headers: type === undefined ? [] : [["content-type", type]] };
+    }
+    const headers = new Headers(this.#headersOut);
+    if (this.contentType !== undefined) headers.set("content-type", this.contentType);
+    return { status: this.status, headers };
+  }
+
+  /**
+   * `res` (a Response a handler built itself) with the cookies set through `req` — the
+   * session's among them, which would otherwise be lost.
+   */
+  withCookies(res: Response): Response {
+    const cookies = this.#headersOut?.getSetCookie() ?? [];
+    if (cookies.length === 0) return res;
+    const out = new Response(res.body, res);
+    for (const c of cookies) out.headers.append("set-cookie", c);
+    return out;
+  }
+
+  /**
+   * Runs a content handler. A synchronous answer is returned as it is (the static-file hot
+   * path); otherwise the response is whichever comes first: the handler's, or the streamed
+   * one that `flush()` starts.
+   */
+  run(handler: (ex: Exchange) => Response | Promise<Response>): Response | Promise<Response> {
+    let result;
+    try {
+      result = handler(this);
+    } catch (e) {
+      if (this.#session) return this.#endSession(false).then(() => Promise.reject(e));
+      throw e;
+    }
+    if (result instanceof Promise) return this.#settle(result);
+    return this.#session ? this.#endSession(true).then(() => result) : result;
+  }
+
+  async #settle(result: Promise<Response>): Promise<Response> {
+    const out = this.#out;
+    const work = (async () => {
+      try {
+        const res = await result;
+        if (this.#session) await this.#endSession(true);
+        return out.streaming ? await out.end(res.body) : res;
+      } catch (e) {
+        if (this.#session) await this.#endSession(false);
+        if (!out.streaming) throw e;
+        this.log(`error after the response started: ${e instanceof Error ? e.stack : e}`);
+        return out.abort(e);
+      }
+    })();
+    return await Promise.race([work, out.started]);
+  }
+
+  // ---- session -------------------------------------------------------------------------
+
+  /**
+   * The request's session, loaded (waiting for its lock) or new; the same object on every
+   * call. Saved and released when the handler is done (SPEC §5, docs/sessions.md).
+   */
+  session(): Promise<Session> {
+    this.#session ??= this.site.sessions.open(
+      this.cookies,
+      this.#raw.signal,
+      this.settings.session,
+    );
+    return this.#sessionObject ??= this.#session.then((h) => h.session);
+  }
+
+  /** An internal redirect's request takes over this one's session (no self-deadlock). */
+  takeSession(from: Exchange): void {
+    this.#session = from.#session;
+    this.#sessionObject = from.#sessionObject;
+  }
+
+  /** Saves the data (`commit`, else only releases) and hands the lock on. */
+  async #endSession(commit: boolean): Promise<void> {
+    const handle = await this.#session!.catch(() => null);
+    await handle?.close(commit);
+  }
+
+  // ---- form ----------------------------------------------------------------------------
+
+  /** Reads the query string and the body once; synchronous when there is no body to read. */
+  loadForm(): Form | Promise<Form> {
+    if (this.#form) return this.#form;
+    if (this.#formParsing) return this.#formParsing;
+    const parsed = parseForm(
+      this.#raw,
+      this.parts.search,
+      {
+        maxBodySize: this.settings.maxBodySize,
+        maxInMemory: MAX_IN_MEMORY,
+        uploadDir: this.site.uploadDir,
+      },
+      (path) => (this.#uploads ??= []).push(path),
+    );
+    if (!(parsed instanceof Promise)) return this.#form = parsed;
+    return this.#formParsing = parsed.then((form) => this.#form = form);
+  }
+
+  /** The form once parsed. */
+  get form(): Form | undefined {
+    return this.#form;
+  }
+
+  // ---- phases and filters --------------------------------------------------------------
+
+  addHandler(phase: Phase, hook: Hook): void {
+    ((this.#hooks ??= {})[phase] ??= []).push(hook);
+  }
+
+  /** The hooks this request added to `phase` (a live list). */
+  addedHooks(phase: Phase): readonly Hook[] {
+    return this.#hooks?.[phase] ?? NO_HOOKS;
+  }
+
+  addOutputFilter(filter: FilterFactory): void {
+    (this.#outputFilters ??= []).push(filter);
+  }
+
+  get outputFilters(): readonly FilterFactory[] {
+    return this.#outputFilters ?? NO_FILTERS;
+  }
+
+  /** Sends the request body through `filters` before anything reads it. */
+  filterInput(filters: readonly FilterFactory[]): void {
+    const raw = this.#raw;
+    if (raw.body === null || filters.length === 0) return;
+    let body: ReadableStream<Uint8Array> = raw.body;
+    for (const f of filters) body = body.pipeThrough(f(this.req));
+    const headers = new Headers(raw.headers);
+    headers.delete("content-length");
+    this.#raw = new Request(raw.url, {
+      method: raw.method,
+      headers,
+      body,
+      signal: raw.signal,
+    });
+  }
+
+  // ---- after the response --------------------------------------------------------------
+
+  log(message: string): void {
+    this.site.log(`[${this.method} ${this.target.scriptPath + this.target.pathInfo}] ${message}`);
+  }
+
+  registerCleanup(fn: () => unknown): void {
+    (this.#cleanups ??= []).push(fn);
+  }
+
+  get hasCleanups(): boolean {
+    return this.#cleanups !== undefined || this.#uploads !== undefined;
+  }
+
+  /**
+   * After the response: removes uploaded temp files (a handler that keeps an upload moves it
+   * first), then runs the registered cleanups in order; a failing one is logged.
+   */
+  async cleanup(): Promise<void> {
+    await Promise.all((this.#uploads ?? []).map((p) => Deno.remove(p).catch(() => {})));
+    for (const fn of this.#cleanups ?? []) {
+      try {
+        await fn();
+      } catch (e) {
+        this.log(`cleanup failed: ${e instanceof Error ? e.stack : e}`);
+      }
+    }
+  }
+}
+
+const NO_HOOKS: readonly Hook[] = [];
+const NO_FILTERS: readonly FilterFactory[] = [];
+
+function prepend(head: Chunk, rest: ReadableStream<Bytes>) {
+  const first = typeof head === "string" ? new TextEncoder().encode(head) : head;
+  return rest.pipeThrough(
+    new TransformStream<Bytes, Bytes>({
+      start(controller) {
+        controller.enqueue(first);
+      },
+    }),
+  );
+}
