@@ -21,6 +21,7 @@ import { dirname, extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Module, SourceTextModule, SyntheticModule } from "node:vm";
 import { loadModuleLexer } from "../deps.ts";
+import { GarbageCollector } from "./collect_garbage.ts";
 import { type FileVersion, FreshCache, Freshness, type Tracked } from "./freshness.ts";
 import { hostNamespace, isHostName, isHostUrl, MODTS_URL } from "./host_modules.ts";
 import { resolveSpecifier } from "./import_map.ts";
@@ -112,6 +113,7 @@ export class ModuleLoader {
   /** Graphs are built one at a time: two builds must not make two instances of one file. */
   #building: Promise<unknown> = Promise.resolve();
   #providers = new Map<string, SourceProvider>();
+  #garbage = new GarbageCollector();
 
   constructor({ root, autoreload, checkMs = 1000, log = () => {} }: LoaderOptions) {
     this.#freshness = new Freshness(checkMs);
@@ -141,6 +143,7 @@ export class ModuleLoader {
 
   /** Runs every module's `import.meta.hot.dispose` callbacks: the server is stopping. */
   async close(): Promise<void> {
+    this.#garbage.stop();
     await this.#serially(async () => {
       for (const record of this.#records.values()) await record.hot.run(this.#log, record.path);
     });
@@ -184,11 +187,14 @@ export class ModuleLoader {
       throw this.#evaluationError(e, path, created);
     }
     const now = Date.now();
+    let replaced = 0;
     for (const record of created.values()) {
       record.exports = record.module.namespace as Exports;
       record.checkedAt = now;
+      if (this.#records.peek(record.path)) replaced++;
       this.#records.set(record.path, record);
     }
+    if (replaced > 0) this.#garbage.replaced(replaced);
     return entry;
   }
 
@@ -211,8 +217,6 @@ export class ModuleLoader {
     const own = new Map(config.files);
     let module: Module;
     let meta: unknown;
-    let record: ModuleRecord;
-    const initializeImportMeta = (m: ImportMeta) => this.#importMeta(m, record);
     if (path.endsWith(".json")) {
       const { source, seen } = await this.#freshness.read(path);
       own.set(path, seen);
@@ -233,7 +237,10 @@ export class ModuleLoader {
       }
       code = await withDynamicImports(code, path);
       try {
-        module = new SourceTextModule(code, { identifier: url, initializeImportMeta });
+        module = new SourceTextModule(code, {
+          identifier: url,
+          initializeImportMeta: this.#initializeImportMeta,
+        });
       } catch (e) {
         if (!(e instanceof SyntaxError)) throw e;
         throw provider
@@ -241,7 +248,7 @@ export class ModuleLoader {
           : new ModuleError(`syntax error: ${e.message}`, path, { cause: e });
       }
     }
-    record = {
+    const record: ModuleRecord = {
       path,
       url,
       module,
@@ -372,7 +379,13 @@ export class ModuleLoader {
     return files;
   }
 
-  #importMeta(meta: ImportMeta, record: ModuleRecord): void {
+  /**
+   * One function for every module: Deno keeps each module's callback for good, so a callback
+   * that held its module (a closure over the record) would keep every version alive.
+   */
+  #initializeImportMeta = (meta: ImportMeta, module: SourceTextModule): void => {
+    const record = this.#byModule.get(module);
+    if (record === undefined) throw new Error(`import.meta of an unknown module`);
     const m = meta as ImportMeta & { [IMPORT_HOOK]: unknown; hot: unknown };
     m.url = record.url;
     m.filename = record.path;
@@ -384,7 +397,7 @@ export class ModuleLoader {
       value: (specifier: unknown, options?: ImportCallOptions) =>
         this.#dynamicImport(String(specifier), options, record),
     });
-  }
+  };
 
   /** `import.meta.resolve`: synchronous, so a package.json name gets its declared range. */
   #resolveNow(specifier: string, from: ModuleRecord): string {
