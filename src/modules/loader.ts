@@ -55,15 +55,22 @@ export interface SourceProvider {
   syntaxError(path: string, code: string, meta: unknown, error: SyntaxError): Promise<Error>;
 }
 
-interface ModuleRecord extends LoadedModule {
-  url: string;
+interface ModuleRecord extends LoadedModule, Importer {
   exports: Exports;
   module: Module;
   hot: HotContext;
   /** Its own files (the closure is computed into `files` once the graph is built). */
-  own: Map<string, FileVersion>;
+  readonly own: Map<string, FileVersion>;
   /** What each of its import requests links to. */
   links: Map<string, ModuleRecord | Module>;
+}
+
+/** Where an import is written: a module's URL and path, and its own files when it is being built. */
+interface Importer {
+  readonly url: string;
+  readonly path: string;
+  /** Files that resolving its imports read (package versions); absent at run time. */
+  readonly own?: Map<string, FileVersion>;
 }
 
 type Resolved =
@@ -215,6 +222,7 @@ export class ModuleLoader {
     const provider = this.#providers.get(extname(path));
     if (provider && !isEntry) throw new Error(`${path} cannot be imported`);
     const own = new Map(config.files);
+    const hot = new HotContext(old?.hot.data);
     let module: Module;
     let meta: unknown;
     if (path.endsWith(".json")) {
@@ -239,7 +247,7 @@ export class ModuleLoader {
       try {
         module = new SourceTextModule(code, {
           identifier: url,
-          initializeImportMeta: this.#initializeImportMeta,
+          initializeImportMeta: this.#importMeta({ url, path }, hot),
         });
       } catch (e) {
         if (!(e instanceof SyntaxError)) throw e;
@@ -258,7 +266,7 @@ export class ModuleLoader {
       checkedAt: 0,
       exports: {},
       links: new Map(),
-      hot: new HotContext(old?.hot.data),
+      hot,
     };
     created.set(path, record);
     this.#byModule.set(module, record);
@@ -293,7 +301,7 @@ export class ModuleLoader {
   }
 
   /** Resolves like `deno run` with the site's config; see the top of this file. */
-  async #resolve(specifier: string, from: ModuleRecord, config: SiteConfig): Promise<Resolved> {
+  async #resolve(specifier: string, from: Importer, config: SiteConfig): Promise<Resolved> {
     if (isHostName(specifier)) return { kind: "host", key: specifier };
     const url = resolveSpecifier(config.importMap, specifier, from.url) ??
       await this.#fromPackageJson(specifier, config, from);
@@ -324,7 +332,7 @@ export class ModuleLoader {
   async #fromPackageJson(
     specifier: string,
     config: SiteConfig,
-    from: ModuleRecord,
+    from: Importer,
   ): Promise<string | null> {
     const name = /^(@[^/]+\/[^/]+|[^/@][^/]*)/.exec(specifier)?.[1];
     const range = name === undefined ? undefined : config.packages?.ranges.get(name);
@@ -333,10 +341,10 @@ export class ModuleLoader {
     let version = range;
     try {
       const { source, seen } = await this.#freshness.read(installed);
-      from.own.set(installed, seen);
+      from.own?.set(installed, seen);
       version = String(JSON.parse(source).version ?? range);
     } catch {
-      from.own.set(installed, await this.#freshness.seen(installed));
+      from.own?.set(installed, await this.#freshness.seen(installed));
     }
     return `npm:${name}@${version}${specifier.slice(name.length)}`;
   }
@@ -380,27 +388,28 @@ export class ModuleLoader {
   }
 
   /**
-   * One function for every module: Deno keeps each module's callback for good, so a callback
-   * that held its module (a closure over the record) would keep every version alive.
+   * The `initializeImportMeta` of one module. Deno keeps each module's callback for good, so
+   * it holds what import.meta needs (`from`, `hot`), never the module or its record: those
+   * would then stay alive with every version.
    */
-  #initializeImportMeta = (meta: ImportMeta, module: SourceTextModule): void => {
-    const record = this.#byModule.get(module);
-    if (record === undefined) throw new Error(`import.meta of an unknown module`);
-    const m = meta as ImportMeta & { [IMPORT_HOOK]: unknown; hot: unknown };
-    m.url = record.url;
-    m.filename = record.path;
-    m.dirname = dirname(record.path);
-    m.main = false;
-    m.resolve = (specifier: string) => this.#resolveNow(String(specifier), record);
-    m.hot = record.hot;
-    Object.defineProperty(m, IMPORT_HOOK, {
-      value: (specifier: unknown, options?: ImportCallOptions) =>
-        this.#dynamicImport(String(specifier), options, record),
-    });
-  };
+  #importMeta(from: Importer, hot: HotContext) {
+    return (meta: ImportMeta) => {
+      const m = meta as ImportMeta & { [IMPORT_HOOK]: unknown; hot: unknown };
+      m.url = from.url;
+      m.filename = from.path;
+      m.dirname = dirname(from.path);
+      m.main = false;
+      m.resolve = (specifier: string) => this.#resolveNow(String(specifier), from);
+      m.hot = hot;
+      Object.defineProperty(m, IMPORT_HOOK, {
+        value: (specifier: unknown, options?: ImportCallOptions) =>
+          this.#dynamicImport(String(specifier), options, from),
+      });
+    };
+  }
 
   /** `import.meta.resolve`: synchronous, so a package.json name gets its declared range. */
-  #resolveNow(specifier: string, from: ModuleRecord): string {
+  #resolveNow(specifier: string, from: Importer): string {
     if (isHostName(specifier)) return MODTS_URL;
     const config = this.#configs.peek("");
     const url = config ? resolveSpecifier(config.importMap, specifier, from.url) : null;
@@ -415,7 +424,7 @@ export class ModuleLoader {
   async #dynamicImport(
     specifier: string,
     options: ImportCallOptions | undefined,
-    from: ModuleRecord,
+    from: Importer,
   ): Promise<unknown> {
     const resolved = await this.#resolve(specifier, from, await this.siteConfig());
     if (resolved.kind === "host") return await hostNamespace(resolved.key);
@@ -470,7 +479,7 @@ function checkModuleType(
   specifier: string,
   path: string,
   type: string | undefined,
-  from: ModuleRecord,
+  from: Importer,
 ): void {
   const json = path.endsWith(".json");
   if (json && type !== "json") {
