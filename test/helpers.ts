@@ -133,8 +133,10 @@ export interface CliResult {
   stderr: string;
 }
 
-// As the deno.json tasks run it (see src/modules/loader.ts for the V8 flag).
+// As the deno.json tasks run it (see src/modules/loader.ts for the V8 flag; --no-lock: serving
+// a site that imports npm: packages must not rewrite modts's deno.lock).
 const PERMS = [
+  "--no-lock",
   "--allow-read",
   "--allow-write",
   "--allow-net",

@@ -76,6 +76,7 @@ export class PspHandler implements Handler {
     } catch (e) {
       if (!(e instanceof PageFailure)) throw e;
       if (e.error instanceof PspRedirect) return ex.req.redirect(e.error.location, e.error.status);
+      if (e.error instanceof HttpError) throw e.error;
       const errorPageFile = psp.state.errorPage;
       if (!errorPageFile?.startsWith(root + "/")) throw await runtimeError(e, file);
       const errorPage = await load(ex, errorPageFile);

@@ -82,19 +82,25 @@ function convert(name: string, type: ParamType, values: FieldValue[]): unknown {
 
 /**
  * The call's arguments, by parameter name: `req` and `form` are special; other names take
- * their form fields, converted to the declared type; a missing field leaves the parameter
- * to its default, or is a 400 when the parameter is required. Unknown fields are dropped.
+ * their form fields (and PHP-style `name[]` fields), converted to the declared type. Forms as
+ * browsers send them: for a typed parameter an empty field counts as absent. A missing field
+ * leaves the parameter to its default, or is a 400 when the parameter is required. Unknown
+ * fields are dropped.
  */
 export function buildArguments(params: Param[], form: Form, req: Req): unknown[] {
   return params.map(({ name, optional, type }) => {
     if (name === null) return undefined;
     if (name === "req") return req;
     if (name === "form") return form;
-    const values = form.getAll(name);
+    const listed = form.getAll(`${name}[]`);
+    let values = listed.length === 0 ? form.getAll(name) : [...form.getAll(name), ...listed];
+    if (type !== "any") values = values.filter((v) => v !== "");
     if (values.length === 0) {
       if (optional) return undefined;
       throw new HttpError(400, `Missing required parameter "${name}" (${describe(type)}).`);
     }
+    // `name[]` is a list even with one value, as PHP reads it.
+    if (type === "any" && listed.length > 0) return values;
     return convert(name, type, values);
   });
 }

@@ -1,12 +1,19 @@
 import type { Diagnostic, Handler } from "../dispatch/registry.ts";
 import { statusPage } from "../http/error_pages.ts";
-import { type Exports, ModuleLoader } from "../modules/loader.ts";
+import { type Exports, type LoadedModule, ModuleLoader } from "../modules/loader.ts";
 import { ModuleError } from "../modules/module_error.ts";
 import type { Exchange } from "../request/exchange.ts";
 import { buildArguments } from "./arguments.ts";
 import { authorize, isGuarded } from "./auth.ts";
 import { resultResponse } from "./results.ts";
-import { type Param, readRuntimeSignature, readSignatures, type Signatures } from "./signatures.ts";
+import {
+  type HiddenMembers,
+  type Param,
+  readHiddenMembers,
+  readRuntimeSignature,
+  readSignatures,
+  type Signatures,
+} from "./signatures.ts";
 import { type AnyFunction, type Traversal, traverse } from "./traverse.ts";
 import { typeCheck } from "./type_check.ts";
 import { then } from "../util/maybe_async.ts";
@@ -30,30 +37,64 @@ function allowedMethods(target: unknown): string[] {
     : DEFAULT_METHODS;
 }
 
+/** What the publisher reads from one version of a module's sources, once. */
+interface Source {
+  signatures: Signatures;
+  /** `private`/`protected` members of the classes in the module and the files it imports. */
+  hidden: HiddenMembers;
+  /** What each path info named (filled as requests come). */
+  routes: Map<string, Route>;
+}
+
+/** A module's signatures, and the hidden members of every TypeScript file it was built from. */
+async function readSource(module: LoadedModule): Promise<Source> {
+  const tsx = (file: string) => file.endsWith(".tsx");
+  const signatures = await readSignatures(await Deno.readTextFile(module.path), tsx(module.path));
+  const hidden: HiddenMembers = new Map();
+  for (const file of module.files.keys()) {
+    if (!/\.tsx?$/.test(file)) continue;
+    const source = await Deno.readTextFile(file).catch(() => "");
+    for (const [name, members] of await readHiddenMembers(source, tsx(file))) {
+      hidden.set(name, new Set([...hidden.get(name) ?? [], ...members]));
+    }
+  }
+  return { signatures, hidden, routes: new Map() };
+}
+
 /** The publisher (SPEC §3): a URL names an export of a `.ts` module, which is called. */
 export class Publisher implements Handler {
   readonly acceptsPathInfo = true;
   readonly implicitExtensions = [".ts", ".tsx"];
-  #routes = new WeakMap<Exports, Map<string, Route>>();
-  /** By module version: a reloaded module has new exports, and its source is read again. */
-  #signatures = new WeakMap<Exports, Signatures | Promise<Signatures>>();
+  /** By module version: a reloaded module has new exports, and its sources are read again. */
+  #sources = new WeakMap<Exports, Source | Promise<Source>>();
   #runtime = new WeakMap<AnyFunction, Param[] | Promise<Param[]>>();
 
   // Each step is synchronous when its answer is cached (see src/util/maybe_async.ts).
   handle(ex: Exchange): Response | Promise<Response> {
     return then(
       ex.site.modules.load(ex.target.file, ex.settings.autoreload),
-      (module) => this.#publish(ex, module.exports),
+      (module) => then(this.#source(module), (source) => this.#publish(ex, module, source)),
     );
   }
 
+  #source(module: LoadedModule): Source | Promise<Source> {
+    let source = this.#sources.get(module.exports);
+    if (!source) {
+      source = readSource(module).then((s) => {
+        this.#sources.set(module.exports, s);
+        return s;
+      });
+      this.#sources.set(module.exports, source);
+    }
+    return source;
+  }
+
   /** What a path info names in one version of a module; refusals are not cached. */
-  #route(exports: Exports, pathInfo: string): Route {
-    let routes = this.#routes.get(exports);
-    if (!routes) this.#routes.set(exports, routes = new Map());
+  #route(exports: Exports, source: Source, pathInfo: string): Route {
+    const routes = source.routes;
     let route = routes.get(pathInfo);
     if (!route) {
-      const traversal = traverse(exports, pathInfo);
+      const traversal = traverse(exports, pathInfo, source.hidden);
       route = {
         ...traversal,
         allowed: allowedMethods(traversal.target),
@@ -66,8 +107,8 @@ export class Publisher implements Handler {
     return route;
   }
 
-  #publish(ex: Exchange, exports: Exports): Response | Promise<Response> {
-    const route = this.#route(exports, ex.target.pathInfo);
+  #publish(ex: Exchange, module: LoadedModule, source: Source): Response | Promise<Response> {
+    const route = this.#route(module.exports, source, ex.target.pathInfo);
     const { target, owner, chain, path, allowed, guarded } = route;
     if (!allowed.includes(ex.method)) {
       return statusPage(405, undefined, { allow: allowed.join(", ") });
@@ -79,26 +120,13 @@ export class Publisher implements Handler {
         ex.loadForm(),
         (form) =>
           then(
-            this.#params(ex.target.file, exports, path, fn),
+            source.signatures.get(path) ?? this.#runtimeParams(fn),
             (params) =>
               then(fn.apply(owner, buildArguments(params, form, ex.req)), (result) =>
                 resultResponse(ex, result)),
           ),
       );
     });
-  }
-
-  /** The parameters of the function at `path`, from the module's source (once per version). */
-  #params(file: string, exports: Exports, path: string, fn: AnyFunction) {
-    let signatures = this.#signatures.get(exports);
-    if (!signatures) {
-      signatures = Deno.readTextFile(file).then(readSignatures).then((s) => {
-        this.#signatures.set(exports, s);
-        return s;
-      });
-      this.#signatures.set(exports, signatures);
-    }
-    return then(signatures, (s) => s.get(path) ?? this.#runtimeParams(fn));
   }
 
   /** For functions the source does not show (class methods, functions built at run time). */

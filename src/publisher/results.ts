@@ -33,10 +33,20 @@ function streamOf(source: AsyncIterable<unknown> | Iterable<unknown>) {
 }
 
 /**
- * A published value as the response (SPEC §3, "Results"). `ex.write` output comes first;
+ * A JSX element that renders itself: hono/jsx's nodes (and its `html` strings) turn into
+ * HTML with `toString()`, which may return a promise (async components). Other JSX libraries
+ * render with their own function (React's renderToString): return its string.
+ */
+function isRenderable(value: object): value is { toString(): string | Promise<string> } {
+  if (value instanceof String) return (value as { isEscaped?: boolean }).isEscaped === true;
+  return "tag" in value && "props" in value && value.toString !== Object.prototype.toString;
+}
+
+/**
+ * A published value as the response (SPEC §3, "Results"). `req.write` output comes first;
  * a content type the code set wins over the guess.
  */
-export function resultResponse(ex: Exchange, result: unknown): Response {
+export function resultResponse(ex: Exchange, result: unknown): Response | Promise<Response> {
   if (result instanceof Response) {
     return ex.withCookies(ex.method === "HEAD" ? new Response(null, result) : result);
   }
@@ -69,6 +79,10 @@ export function resultResponse(ex: Exchange, result: unknown): Response {
         },
       }),
     ));
+  }
+  if (isRenderable(result as object)) {
+    type("text/html; charset=utf-8");
+    return Promise.resolve(result.toString()).then((html) => ex.respond(String(html)));
   }
   if (isIterable(result as object)) {
     type(PLAIN_TEXT);

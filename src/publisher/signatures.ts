@@ -31,11 +31,11 @@ type Node = any;
 
 let parser: ReturnType<typeof loadBabelParser> | undefined;
 
-async function parse(source: string, typescript: boolean): Promise<Node> {
+async function parse(source: string, typescript: boolean, jsx = false): Promise<Node> {
   const { parse } = await (parser ??= loadBabelParser());
   return parse(source, {
     sourceType: "module",
-    plugins: typescript ? ["typescript"] : [],
+    plugins: [...(typescript ? ["typescript" as const] : []), ...(jsx ? ["jsx" as const] : [])],
     errorRecovery: false,
   });
 }
@@ -84,6 +84,23 @@ function unionHasUndefined(annotation: Node): boolean {
     annotation.types.some((t: Node) => t.type === "TSUndefinedKeyword");
 }
 
+/** The type TypeScript infers from a literal default (`admin = false` is a boolean). */
+function typeOfDefault(value: Node): ParamType {
+  switch (value?.type) {
+    case "StringLiteral":
+    case "TemplateLiteral":
+      return "string";
+    case "NumericLiteral":
+      return "number";
+    case "UnaryExpression":
+      return value.operator === "-" && value.argument.type === "NumericLiteral" ? "number" : "any";
+    case "BooleanLiteral":
+      return "boolean";
+    default:
+      return "any";
+  }
+}
+
 function paramsOf(fn: Node): Param[] {
   const out: Param[] = [];
   for (const p of fn.params) {
@@ -94,7 +111,7 @@ function paramsOf(fn: Node): Param[] {
       name: target.type === "Identifier" ? target.name : null,
       optional: p.type === "AssignmentPattern" || target.optional === true ||
         unionHasUndefined(annotation),
-      type: typeOf(annotation),
+      type: annotation || p.type !== "AssignmentPattern" ? typeOf(annotation) : typeOfDefault(p.right),
     });
   }
   return out;
@@ -124,8 +141,8 @@ function collect(node: Node, path: string, out: Signatures): void {
 }
 
 /** The signatures of every exported function (and function in an exported object literal). */
-export async function readSignatures(source: string): Promise<Signatures> {
-  const ast = await parse(source, true);
+export async function readSignatures(source: string, jsx = false): Promise<Signatures> {
+  const ast = await parse(source, true, jsx);
   const out: Signatures = new Map();
   const locals = new Map<string, Node>();
   for (const node of ast.program.body) {
@@ -175,4 +192,46 @@ export async function readRuntimeSignature(fn: AnyFunction): Promise<Param[]> {
     } catch { /* try the next spelling */ }
   }
   return [];
+}
+
+/** Members declared `private` or `protected` in TypeScript, by the name of their class. */
+export type HiddenMembers = Map<string, Set<string>>;
+
+function keyName(key: Node): string | undefined {
+  return key?.type === "Identifier" ? key.name : typeof key?.value === "string" ? key.value : undefined;
+}
+
+/**
+ * The `private` and `protected` members of every class in `source` (methods, properties,
+ * accessors, constructor parameter properties): the runtime cannot tell them from public
+ * ones, so the publisher refuses them by name, as it refuses `_` names.
+ */
+export async function readHiddenMembers(source: string, jsx = false): Promise<HiddenMembers> {
+  const hidden: HiddenMembers = new Map();
+  if (!/\b(private|protected)\b/.test(source)) return hidden;
+  const visit = (node: Node): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== "object" || node === null) return;
+    if ((node.type === "ClassDeclaration" || node.type === "ClassExpression") && node.id) {
+      const names = new Set<string>();
+      for (const member of node.body.body) {
+        const secret = (m: Node) => m.accessibility === "private" || m.accessibility === "protected";
+        const name = keyName(member.key);
+        if (secret(member) && name !== undefined) names.add(name);
+        if (member.kind === "constructor") {
+          for (const p of member.params) {
+            const param = p.type === "TSParameterProperty" ? p : null;
+            const id = param?.parameter?.type === "AssignmentPattern"
+              ? param.parameter.left
+              : param?.parameter;
+            if (param && secret(param) && id?.name) names.add(id.name);
+          }
+        }
+      }
+      if (names.size > 0) hidden.set(node.id.name, names);
+    }
+    for (const key in node) if (key !== "loc" && key !== "start" && key !== "end") visit(node[key]);
+  };
+  visit((await parse(source, true, jsx)).program);
+  return hidden;
 }

@@ -1,4 +1,5 @@
 import { HttpError } from "../http/status.ts";
+import type { HiddenMembers } from "./signatures.ts";
 
 // The publisher's refusal rules (SPEC §3; mod_python's CVE-2002-0185 and CVE-2005-0088 are
 // why every step is checked, not just the last).
@@ -49,12 +50,27 @@ export function checkPublishable(value: unknown): void {
   }
 }
 
+/** Whether a class in `from`'s prototype chain declares `name` private or protected. */
+function isHidden(from: object, name: string, hidden: HiddenMembers): boolean {
+  for (let o: object | null = from; o !== null; o = Object.getPrototypeOf(o)) {
+    const ctor = Object.hasOwn(o, "constructor") ? (o as { constructor: unknown }).constructor : null;
+    if (typeof ctor === "function" && hidden.get(ctor.name)?.has(name)) return true;
+  }
+  return false;
+}
+
 /**
  * `from[name]`, when the rules let a URL take that step: exports of the module, properties a
  * module attached to a function, own properties and class methods of objects — never a name
- * from Object.prototype or Function.prototype, never a class, namespace or native function.
+ * from Object.prototype or Function.prototype, never a class, namespace or native function,
+ * never a member TypeScript declares private or protected (`hidden`).
  */
-export function step(from: unknown, name: string, isModule: boolean): unknown {
+export function step(
+  from: unknown,
+  name: string,
+  isModule: boolean,
+  hidden: HiddenMembers = NO_HIDDEN,
+): unknown {
   if (name.startsWith("_")) throw new HttpError(FORBIDDEN);
   if (isModule) {
     if (!Object.prototype.hasOwnProperty.call(from, name)) throw new HttpError(NOT_FOUND);
@@ -70,7 +86,7 @@ export function step(from: unknown, name: string, isModule: boolean): unknown {
   if (typeof from !== "object" || from === null || !isPlainOrInstance(from)) {
     throw new HttpError(NOT_FOUND);
   }
-  if (name === "constructor") throw new HttpError(FORBIDDEN);
+  if (name === "constructor" || isHidden(from, name, hidden)) throw new HttpError(FORBIDDEN);
   // Own properties, then the class chain up to (never including) Object.prototype.
   for (
     let o: object | null = from;
@@ -94,8 +110,14 @@ export interface Traversal {
   path: string;
 }
 
+const NO_HIDDEN: HiddenMembers = new Map();
+
 /** Walks the path info through the module's exports. No object path → `index`, else `default`. */
-export function traverse(namespace: object, pathInfo: string): Traversal {
+export function traverse(
+  namespace: object,
+  pathInfo: string,
+  hidden: HiddenMembers = NO_HIDDEN,
+): Traversal {
   const names = pathInfo.split("/").filter((s) => s !== "");
   if (names.length === 0) {
     names.push(
@@ -109,7 +131,7 @@ export function traverse(namespace: object, pathInfo: string): Traversal {
   const chain: unknown[] = [namespace];
   for (let i = 0; i < names.length; i++) {
     owner = target;
-    target = step(target, names[i], i === 0);
+    target = step(target, names[i], i === 0, hidden);
     if (i < names.length - 1) chain.push(target);
   }
   checkPublishable(target);

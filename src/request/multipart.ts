@@ -66,14 +66,12 @@ export function parseMultipart(
       track(path);
       outs.push(out);
       writes.push(
-        writeFile(stream, out).then((size) =>
-          form.add(name, {
-            field: name,
-            filename: info.filename ?? "",
-            type: info.mimeType,
-            size,
-            path,
-          }), fail),
+        writeFile(stream, out).then((size) => {
+          const filename = info.filename ?? "";
+          // A file input left empty: browsers send a nameless, empty part. It is absent.
+          if (filename === "" && size === 0) return;
+          form.add(name, { field: name, filename, type: info.mimeType, size, path });
+        }, fail),
       );
       stream.on("limit", () => fail(new HttpError(413, `The upload ${name} is too large.`)));
     });
