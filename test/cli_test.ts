@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import denoJson from "../deno.json" with { type: "json" };
-import { runCli, spawnServer, tempTree } from "./helpers.ts";
+import { MAIN, runCli, spawnServer, spawnTask, tempTree } from "./helpers.ts";
+
+/** The permissions of the `start` task. */
+const START_PERMS = denoJson.tasks.start.split(" ").filter((a) => a.startsWith("--"));
 
 Deno.test("--help for modts and for each command", async () => {
   const main = await runCli(["--help"]);
@@ -132,21 +135,26 @@ Deno.test("a TS config file works; an unknown key or two config files are usage 
   assert.match(r2.stderr, /keep one/);
 });
 
-Deno.test("create scaffolds a site that serves, and refuses to overwrite", async () => {
+Deno.test("create scaffolds a site that serves as its next step says, and type-checks", async () => {
   const dir = join(await Deno.makeTempDir(), "mysite");
   const r = await runCli(["create", dir]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(await Deno.readTextFile(join(dir, "public/index.html")), /It works/);
+  assert.match(r.stdout, new RegExp(`Next: cd ${dir} && deno task start\n`));
   const again = await runCli(["create", dir]);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /already exists; nothing was written/);
-  const server = await spawnServer([join(dir, "public"), "--port", "0"]);
+  // The next step, as written (`deno task start`, here with a free port).
+  const server = await spawnTask(dir, ["start", "--port", "0", "--kv", ":memory:"]);
   try {
     assert.match(server.output(), /config: .*mysite\/modts\.config\.json/);
     const res = await fetch(server.url);
     assert.match(await res.text(), /It works/);
     const hello = await fetch(`${server.url}hello/say?what=you`);
     assert.equal(await hello.text(), "Hello, you!");
+    const teapot = await fetch(`${server.url}hello/teapot`);
+    assert.equal(teapot.status, 418);
+    await teapot.body?.cancel();
     const page = await fetch(`${server.url}page.psp?who=%3Cyou%3E`);
     assert.match(await page.text(), /<h1>Hello, &lt;you&gt;!<\/h1>/);
     const first = await fetch(`${server.url}visits.psp`);
@@ -157,8 +165,38 @@ Deno.test("create scaffolds a site that serves, and refuses to overwrite", async
   } finally {
     await server.stop();
   }
+  // Editors and deno check see `modts` through the site's own deno.json.
+  const typed = await new Deno.Command(Deno.execPath(), {
+    args: ["check", "--quiet", "public/"],
+    cwd: dir,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(typed.code, 0, new TextDecoder().decode(typed.stderr));
   const checked = await runCli(["check", join(dir, "public")]);
   assert.equal(checked.code, 0, checked.stdout);
+});
+
+Deno.test("check gives no false pass: without --allow-run, types are an error, not skipped", async () => {
+  const root = await tempTree({
+    "site/typed.ts": "export const index = () => 1;\nexport const n: number = 'text';\n",
+  });
+  const site = join(root, "site");
+  const all = await runCli(["check", site]);
+  assert.equal(all.code, 1);
+  assert.match(all.stdout, /typed\.ts:2: TS2322: Type 'string' is not assignable to type 'number'/);
+  const startPerms = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...START_PERMS, MAIN, "check", site],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(startPerms.code, 1);
+  assert.match(
+    new TextDecoder().decode(startPerms.stdout),
+    /types not checked: checking types runs `deno check`, which needs --allow-run/,
+  );
+  const skipped = await runCli(["check", site, "--no-types"]);
+  assert.equal(skipped.code, 0, skipped.stdout);
 });
 
 Deno.test("check reports config errors and escaping symlinks, and fails on errors", async () => {

@@ -172,9 +172,18 @@ export interface ServerProcess {
 }
 
 /** `main.ts serve ARGS` in a subprocess; resolves when it prints its ready line. */
-export async function spawnServer(args: string[], cwd = PROJECT): Promise<ServerProcess> {
+export function spawnServer(args: string[], cwd = PROJECT): Promise<ServerProcess> {
+  return spawnReady(["run", ...PERMS, MAIN, "serve", ...args], cwd);
+}
+
+/** `deno task ARGS` in `cwd` (a task that starts a server); resolves when it is ready. */
+export function spawnTask(cwd: string, args: string[]): Promise<ServerProcess> {
+  return spawnReady(["task", ...args], cwd);
+}
+
+async function spawnReady(args: string[], cwd: string): Promise<ServerProcess> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMS, MAIN, "serve", ...args],
+    args,
     cwd,
     stdout: "piped",
     stderr: "piped",

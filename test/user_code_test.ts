@@ -3,7 +3,7 @@
 // (The module language itself is proven against `deno run` in conformance_test.ts.)
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { serveRoot, tempTree } from "./helpers.ts";
+import { PROJECT, serveRoot, spawnTask, tempTree } from "./helpers.ts";
 
 const HONO = "npm:hono@4.13.19";
 
@@ -255,4 +255,55 @@ Deno.test("unknown keys in a _directory.ts config are errors", async () => {
     await r.body?.cancel();
     assert.match(s.logs.join("\n"), message, dir);
   }
+});
+
+Deno.test("serving a site that imports npm: packages leaves modts's deno.lock as it was", async () => {
+  const lock = join(PROJECT, "deno.lock");
+  const before = await Deno.readTextFile(lock);
+  const root = await tempTree({
+    "deno.json": JSON.stringify({ imports: { "is-odd": "npm:is-odd@3.0.1" } }),
+    "public/odd.ts": `
+import isOdd from "is-odd";
+import isNumber from "npm:is-number@7.0.0";
+export const index = (n = 3) => ({ odd: isOdd(n), number: isNumber(n) });`,
+  });
+  const data = await Deno.makeTempDir();
+  const server = await spawnTask(PROJECT, [
+    "start",
+    join(root, "public"),
+    "--port",
+    "0",
+    "--kv",
+    ":memory:",
+    "--data-dir",
+    data,
+  ]);
+  try {
+    assert.deepEqual(await (await fetch(`${server.url}odd?n=7`)).json(), {
+      odd: true,
+      number: true,
+    });
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+  assert.equal(await Deno.readTextFile(lock), before);
+});
+
+Deno.test("with debug on, module errors show file:line:col, an escaped excerpt, user frames first", async () => {
+  const root = await tempTree({
+    "syntax.tsx": `export const a = 1;\nexport const b = (x: number => "<x>";\n`,
+    "boom.ts": `export function index() {\n  const x = "<b>";\n  throw new Error("boom " + x);\n}\n`,
+    "top.ts": `export const a = 1;\nconst o: any = null;\no.x = 2;\n`,
+  });
+  await using s = await serveRoot(root, { debug: true });
+  const syntax = await (await s.fetch("/syntax")).text();
+  assert.ok(syntax.includes(`<pre>${root}/syntax.tsx:2:37: syntax error: Expected &#39;,&#39;`));
+  assert.ok(syntax.includes(`    2&gt; export const b = (x: number =&gt; &quot;&lt;x&gt;&quot;;\n`));
+  assert.ok(!syntax.includes("swc"), "no compiler internals");
+  const boom = await (await s.fetch("/boom")).text();
+  assert.ok(boom.includes(`<pre>Error: boom &lt;b&gt;\n    at Module.index (file://${root}/boom.ts:3:9)</pre>`));
+  assert.match(boom, /<details><summary>\d+ frames of modts and the runtime<\/summary>/);
+  const top = await (await s.fetch("/top")).text();
+  assert.ok(top.includes(`${root}/top.ts:3:5: TypeError: Cannot set properties of null`));
+  assert.ok(top.includes("    3&gt; o.x = 2;\n"));
 });

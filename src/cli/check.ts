@@ -1,21 +1,28 @@
 import { relative, resolve } from "node:path";
 import { findConfigFile, readConfigFile } from "../config/config_file.ts";
-import { UsageError } from "../config/options.ts";
+import { type OptionSpec, UsageError } from "../config/options.ts";
 import { type FileKind, fileKind } from "../dispatch/names.ts";
 import type { Diagnostic } from "../dispatch/registry.ts";
 import { DIRECTORY_FILE } from "../directory/directories.ts";
 import { baseSettings, merge } from "../directory/settings.ts";
-import { ModuleLoader } from "../modules/loader.ts";
+import type { ModuleLoader } from "../modules/loader.ts";
 import { defaultRegistry, DIRECTORY_INDEX } from "../server/handlers.ts";
 import { parseFlags } from "./flags.ts";
+import { typeCheck, typeCheckUnavailable } from "./type_check.ts";
 
-export const checkHelp = `Usage: modts check ROOT
+export const checkHelp = `Usage: modts check ROOT [--no-types]
 
-Checks a document root before it is served: the config file beside it, symlinks that lead
-out of it (never followed), and every module: syntax, errors while it loads, and types
-(with deno check, when modts runs on deno with --allow-run, not as a compiled binary). Prints each
-problem as file:line: message; exits 1 if there are errors.
+Checks a document root before it is served: the config file beside it, the site's deno.json,
+symlinks that lead out of it (never followed), every module, page and _directory.ts as the
+server loads them (syntax, imports, errors while they load, settings), and the types of its
+TypeScript with the site's deno.json (by running deno check: it needs --allow-run, and a
+compiled modts has no type checker; --no-types skips this part). Prints each problem as
+file:line: message; exits 1 if there are errors, also when types could not be checked.
 `;
+
+const CHECK_OPTIONS: readonly OptionSpec<"types">[] = [
+  { key: "types", flag: "--types", type: "boolean", help: "check types (on; --no-types)" },
+];
 
 async function* walk(dir: string): AsyncGenerator<{ path: string; entry: Deno.DirEntry }> {
   for await (const entry of Deno.readDir(dir)) {
@@ -27,8 +34,9 @@ async function* walk(dir: string): AsyncGenerator<{ path: string; entry: Deno.Di
 
 /** Each `_directory.ts` that loaded: its exports must be settings modts understands. */
 async function checkDirectories(
-  modules: string[],
+  files: string[],
   realRoot: string,
+  modules: ModuleLoader,
   found: Diagnostic[],
 ): Promise<Diagnostic[]> {
   const base = baseSettings({
@@ -38,12 +46,11 @@ async function checkDirectories(
     directoryIndex: DIRECTORY_INDEX,
   });
   const out: Diagnostic[] = [];
-  const loader = new ModuleLoader({ root: realRoot, autoreload: false });
-  for (const file of modules) {
+  for (const file of files) {
     if (!file.endsWith(`/${DIRECTORY_FILE}`) || found.some((d) => d.file === file)) continue;
     try {
       const urlDir = file.slice(realRoot.length, -DIRECTORY_FILE.length);
-      merge(base, (await loader.load(file)).exports, file, urlDir);
+      merge(base, (await modules.load(file)).exports, file, urlDir);
     } catch (e) {
       out.push({
         file,
@@ -55,7 +62,7 @@ async function checkDirectories(
 }
 
 export async function check(args: string[]): Promise<number> {
-  const { positionals, help } = parseFlags(args, [], 1);
+  const { positionals, values, help } = parseFlags<{ types?: boolean }>(args, CHECK_OPTIONS, 1);
   if (help) {
     console.log(checkHelp);
     return 0;
@@ -80,6 +87,12 @@ export async function check(args: string[]): Promise<number> {
   }
 
   const registry = defaultRegistry();
+  const modules = registry.moduleLoader({ root: realRoot, autoreload: false });
+  try {
+    await modules.siteConfig();
+  } catch (e) {
+    errors.push({ file: root, message: e instanceof Error ? e.message : String(e) });
+  }
   const byKind = new Map<FileKind, string[]>();
   let files = 0;
   for await (const { path, entry } of walk(realRoot)) {
@@ -107,9 +120,18 @@ export async function check(args: string[]): Promise<number> {
   }
   for (const [kind, paths] of byKind) {
     const handler = registry.get(kind)!;
-    if (handler.check) errors.push(...await handler.check(paths, realRoot));
+    if (handler.check) errors.push(...await handler.check(paths, modules));
   }
-  errors.push(...await checkDirectories(byKind.get("module") ?? [], realRoot, errors));
+  const typescript = byKind.get("module") ?? [];
+  errors.push(...await checkDirectories(typescript, realRoot, modules, errors));
+  if (values.types !== false) {
+    // Files that did not load already have their error; the others' types are checked.
+    const loaded = typescript.filter((f) => !errors.some((d) => d.file === f));
+    const unavailable = typeCheckUnavailable();
+    if (unavailable) errors.push({ file: root, message: `types not checked: ${unavailable}` });
+    else errors.push(...await typeCheck(loaded, await modules.siteConfig()));
+  }
+  await modules.close();
   const line = (d: Diagnostic) => `${d.file}${d.line ? `:${d.line}` : ""}: ${d.message}`;
   for (const d of errors) console.log(`${line(d)}`);
   for (const d of warnings) console.log(`${line(d)} (warning)`);

@@ -1,14 +1,34 @@
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import denoJson from "../../deno.json" with { type: "json" };
 import { UsageError } from "../config/options.ts";
+import { MODTS_URL } from "../modules/host_modules.ts";
 import { parseFlags } from "./flags.ts";
 import { SCAFFOLD } from "./scaffold.ts";
 
 export const createHelp = `Usage: modts create DIR
 
 Scaffolds a new site in DIR: DIR/public/ with a start page, a publisher module
-(hello.ts), server pages (page.psp; visits.psp with a session) and a stylesheet, and DIR/modts.config.json. Refuses to overwrite anything.
-Then: modts serve DIR/public
+(hello.ts), server pages (page.psp; visits.psp with a session) and a stylesheet,
+DIR/modts.config.json, and DIR/deno.json, which maps "modts" to this modts's mod.ts (for
+editors and deno check) and has the tasks start and check. Refuses to overwrite anything.
+Then: cd DIR && deno task start
 `;
+
+/**
+ * DIR/deno.json: `modts` for types and editors, and tasks that run this modts with the
+ * permissions and flags of its own `start` task. A compiled modts has no mod.ts on disk to
+ * map, so its site config only runs the binary.
+ */
+function siteConfig(): string {
+  if (Deno.build.standalone) {
+    return JSON.stringify({ tasks: { start: `${Deno.execPath()} serve public` } }, null, 2);
+  }
+  const main = fileURLToPath(new URL("../../main.ts", import.meta.url));
+  const start = denoJson.tasks.start.replace(/\bmain\.ts serve$/, `${main} serve public`);
+  const check = `deno run --no-lock -A ${main} check public`;
+  return JSON.stringify({ imports: { modts: MODTS_URL }, tasks: { start, check } }, null, 2);
+}
 
 export async function create(args: string[]): Promise<number> {
   const { positionals, help } = parseFlags(args, [], 1);
@@ -18,7 +38,8 @@ export async function create(args: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError("create needs a DIR");
   const dir = resolve(positionals[0]);
-  for (const rel of Object.keys(SCAFFOLD)) {
+  const files: Record<string, string> = { ...SCAFFOLD, "deno.json": `${siteConfig()}\n` };
+  for (const rel of Object.keys(files)) {
     const path = join(dir, rel);
     const exists = await Deno.lstat(path).then(() => true, () => false);
     if (exists) {
@@ -26,12 +47,14 @@ export async function create(args: string[]): Promise<number> {
       return 1;
     }
   }
-  for (const [rel, text] of Object.entries(SCAFFOLD)) {
+  for (const [rel, text] of Object.entries(files)) {
     const path = join(dir, rel);
     await Deno.mkdir(resolve(path, ".."), { recursive: true });
     await Deno.writeTextFile(path, text, { createNew: true });
     console.log(`created ${path}`);
   }
-  console.log(`\nNext: modts serve ${join(positionals[0], "public")}`);
+  console.log(`
+Next: cd ${positionals[0]} && deno task start
+(with only Node and npm: npx -y deno@${Deno.version.deno} task start)`);
   return 0;
 }

@@ -1,8 +1,13 @@
-import { convert, type OptionSpec, type ServerConfig, UsageError } from "../config/options.ts";
+import {
+  convert,
+  type OptionSpec,
+  type ServerConfig,
+  UsageError,
+} from "../config/options.ts";
 
-export interface ParsedArgs {
+export interface ParsedArgs<V = Partial<ServerConfig>> {
   positionals: string[];
-  values: Partial<ServerConfig>;
+  values: V;
   help: boolean;
 }
 
@@ -10,12 +15,12 @@ export interface ParsedArgs {
  * Strict flag parsing: `--flag value`, `--flag=value`, `--bool`, `--no-bool`, `--help`/`-h`.
  * Anything unknown, a missing value, or too many positionals is a UsageError.
  */
-export function parseFlags(
+export function parseFlags<V = Partial<ServerConfig>>(
   args: string[],
-  specs: readonly OptionSpec[],
+  specs: readonly OptionSpec<string>[],
   maxPositionals: number,
-): ParsedArgs {
-  const out: ParsedArgs = { positionals: [], values: {}, help: false };
+): ParsedArgs<V> {
+  const out: ParsedArgs<V> = { positionals: [], values: {} as V, help: false };
   const values = out.values as Record<string, unknown>;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -52,7 +57,7 @@ export function parseFlags(
 }
 
 /** The flag lines of a help text. */
-export function flagHelp(specs: readonly OptionSpec[]): string {
+export function flagHelp(specs: readonly OptionSpec<string>[]): string {
   const rows = specs.map((s) => [`  ${s.flag}${s.arg ? ` ${s.arg}` : ""}`, s.help]);
   const width = Math.max(...rows.map(([f]) => f.length)) + 2;
   return rows.map(([f, h]) => f.padEnd(width) + h).join("\n");

@@ -23,8 +23,20 @@ export const SCAFFOLD: Record<string, string> = {
 </html>
 `,
   "public/hello.ts": `// A publisher module: GET /hello/say?what=you calls say("you").
+import { HttpError, type Req } from "modts";
+
 export function say(what = "world"): string {
   return \`Hello, \${what}!\`;
+}
+
+// GET /hello/from: a parameter named req is the request object.
+export function from(req: Req): string {
+  return \`You came from \${req.remoteAddr}.\`;
+}
+
+// GET /hello/teapot: an HttpError answers with its status.
+export function teapot(): never {
+  throw new HttpError(418, "I'm a teapot.");
 }
 
 // GET /hello (no name after the module) calls index.

@@ -24,8 +24,9 @@ export type Settable = Exclude<keyof ServerConfig, "root">;
 
 export type OptionType = "string" | "port" | "boolean" | "size" | "seconds" | "path";
 
-export interface OptionSpec {
-  key: Settable;
+/** One setting: its flag, its type, its help line (and its config key, for `serve`'s). */
+export interface OptionSpec<K extends string = Settable> {
+  key: K;
   flag: string;
   type: OptionType;
   arg?: string;
@@ -118,7 +119,11 @@ const SIZE = /^(\d+)\s*([kmg]i?b?|b)?$/i;
 const UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
 /** Converts a flag or config-file value to the option's type, or throws a UsageError. */
-export function convert(spec: OptionSpec, value: unknown, where: string): unknown {
+export function convert(
+  spec: OptionSpec<string>,
+  value: unknown,
+  where: string,
+): unknown {
   const bad = (why: string) =>
     new UsageError(`${where}: invalid value ${JSON.stringify(value)} for ${spec.flag}: ${why}`);
   const text = typeof value === "number" ? String(value) : value;

@@ -1,3 +1,4 @@
+import { type LoaderOptions, ModuleLoader, type SourceProvider } from "../modules/loader.ts";
 import type { Exchange } from "../request/exchange.ts";
 import type { FileKind } from "./names.ts";
 
@@ -15,8 +16,10 @@ export interface Handler {
   /** Extensions URLs may leave out: with ".ts", `/hello/say` finds `hello.ts`. */
   readonly implicitExtensions?: readonly string[];
   handle(ex: Exchange): Response | Promise<Response>;
-  /** Problems in the files of this kind under a root, for `main.ts check`. */
-  check?(files: string[], realRoot: string): Promise<Diagnostic[]>;
+  /** Files of this kind made into modules by the handler's own compiler (pages). */
+  readonly moduleSource?: { extension: string; provider: SourceProvider };
+  /** Problems in the files of this kind (loaded with the site's `modules`), for `check`. */
+  check?(files: string[], modules: ModuleLoader): Promise<Diagnostic[]>;
 }
 
 /**
@@ -38,6 +41,17 @@ export class HandlerRegistry {
 
   entries(): IterableIterator<[FileKind, Handler]> {
     return this.#handlers.entries();
+  }
+
+  /** The site's module loader, with the handlers' own module sources plugged in. */
+  moduleLoader(options: LoaderOptions): ModuleLoader {
+    const modules = new ModuleLoader(options);
+    for (const handler of this.#handlers.values()) {
+      if (handler.moduleSource) {
+        modules.provide(handler.moduleSource.extension, handler.moduleSource.provider);
+      }
+    }
+    return modules;
   }
 
   get implicitExtensions(): string[] {

@@ -15,18 +15,38 @@ export function statusPage(status: number, detail?: string, headers?: HeadersIni
   return new Response(body, { status, headers: h });
 }
 
+/** modts's own source folder, and the runtime's: frames from there are not the user's code. */
+const MODTS_SRC = new URL("../", import.meta.url).href;
+const INTERNAL_FRAME = new RegExp(`^\\s+at .*(?:${RegExp.escape(MODTS_SRC)}|\\(?(?:ext|node):)`);
+
+/**
+ * The error's stack with the frames of modts and of the runtime taken out, and those frames:
+ * the user's own lines come first (`file:///path:line:col`), the rest is folded.
+ */
+function splitStack(stack: string): { own: string; internal: string[] } {
+  const own: string[] = [];
+  const internal: string[] = [];
+  for (const line of stack.split("\n")) (INTERNAL_FRAME.test(line) ? internal : own).push(line);
+  return { own: own.join("\n"), internal };
+}
+
 /**
  * The debug page (only with debug on): the escaped error and stack, and still a 500, so
  * that nothing downstream mistakes it for success (mod_python's MODPYTHON-151 and -167).
+ * Frames of modts and of the runtime are folded under the user's own.
  */
 export function debugPage(error: unknown, where: string): Response {
   const err = error instanceof Error ? error : new Error(String(error));
+  const { own, internal } = splitStack(err.stack ?? `${err.name}: ${err.message}`);
+  const folded = internal.length === 0 ? "" : `<details><summary>${internal.length} frames of modts and the runtime</summary>
+<pre>${escapeHtml(internal.join("\n"))}</pre></details>
+`;
   const body = `<!doctype html>
 <title>500 Internal Server Error</title>
 <h1>500 Internal Server Error</h1>
 <p>While serving <code>${escapeHtml(where)}</code>:</p>
-<pre>${escapeHtml(err.stack ?? `${err.name}: ${err.message}`)}</pre>
-<p><small>This page is shown because debug is on. Turn it off in production.</small></p>
+<pre>${escapeHtml(own)}</pre>
+${folded}<p><small>This page is shown because debug is on. Turn it off in production.</small></p>
 `;
   return new Response(body, {
     status: 500,

@@ -182,7 +182,7 @@ export class ModuleLoader {
         return "module" in target ? target.module : target;
       });
     } catch (e) {
-      throw e instanceof ModuleError ? e : new ModuleError(errorText(e), path, { cause: e });
+      throw e instanceof ModuleError ? e : await linkError(e, path, created);
     }
     for (const record of created.values()) {
       await this.#records.peek(record.path)?.hot.run(this.#log, record.path);
@@ -494,6 +494,23 @@ function checkModuleType(
   if (!json && type === "json") {
     throw new ModuleError(`"${specifier}" is not a JSON module`, from.path);
   }
+}
+
+/**
+ * A link error (`The requested module './x.ts' does not provide an export named 'y'`) at
+ * the import that asks for it, in whichever new module of the graph has it.
+ */
+async function linkError(
+  e: unknown,
+  entry: string,
+  created: Map<string, ModuleRecord>,
+): Promise<Error> {
+  const specifier = /requested module '([^']+)'/.exec(errorText(e))?.[1];
+  for (const record of specifier === undefined ? [] : created.values()) {
+    const error = await importError(errorText(e), specifier!, record.path);
+    if (error instanceof ModuleError && error.line !== undefined) return error;
+  }
+  return new ModuleError(errorText(e), entry, { cause: e });
 }
 
 /** An import that cannot be resolved or found, at the line of `from` that names it. */

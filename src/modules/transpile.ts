@@ -65,8 +65,7 @@ export async function transpile(
       module: { type: "es6" },
     })).code;
   } catch (e) {
-    // swc reports `,-[/path/x.tsx:LINE:COL]`; it throws a plain string.
-    throw located(path, source, e, /,-\[[^\]]*?:(\d+):(\d+)\]/);
+    throw swcError(path, source, String(e));
   }
 }
 
@@ -75,15 +74,38 @@ function swcOptions(options: Record<string, unknown>): SwcOptions {
   return options;
 }
 
+/**
+ * swc's error, a plain string: the message, then a snippet (` 2 | code`) with a caret line
+ * (`   :     ^`) under the erring line; the `,-[file:LINE:COL]` header names the snippet's
+ * start, not the error's.
+ */
+function swcError(path: string, source: string, text: string): ModuleError {
+  const lines = text.split("\n");
+  const caret = lines.findIndex((l) => /^\s*:\s*\^/.test(l));
+  const code = caret > 0 ? /^\s*(\d+) \| /.exec(lines[caret - 1]) : null;
+  if (!code) return located(path, source, text, /,-\[[^\]]*?:(\d+):(\d+)\]/);
+  const column = lines[caret].indexOf("^") - code[0].length + 1;
+  return located(path, source, text.replace(/,-\[[^\]]*\]/, ""), /$^/, {
+    line: Number(code[1]),
+    column,
+  });
+}
+
 /** A transpiler's syntax error as a ModuleError at the line and column it names. */
-function located(path: string, source: string, e: unknown, where: RegExp): ModuleError {
+function located(
+  path: string,
+  source: string,
+  e: unknown,
+  where: RegExp,
+  at?: { line: number; column: number },
+): ModuleError {
   const text = e instanceof Error ? e.message : String(e);
   const m = where.exec(text);
   const message = text.split("\n").find((l) => l.trim() !== "")!.replace(/^\s*x\s+/, "")
     .replace(/^SyntaxError: /, "");
   return new ModuleError(`syntax error: ${message}`, path, {
-    line: m ? Number(m[1]) : undefined,
-    column: m ? Number(m[2]) : undefined,
+    line: at?.line ?? (m ? Number(m[1]) : undefined),
+    column: at?.column ?? (m ? Number(m[2]) : undefined),
     source,
   });
 }

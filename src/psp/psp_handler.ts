@@ -2,7 +2,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Diagnostic, Handler } from "../dispatch/registry.ts";
 import { statusPage } from "../http/error_pages.ts";
 import { HttpError } from "../http/status.ts";
-import { type LoadedModule, ModuleLoader } from "../modules/loader.ts";
+import type { LoadedModule, ModuleLoader } from "../modules/loader.ts";
 import { ModuleError } from "../modules/module_error.ts";
 import type { Exchange } from "../request/exchange.ts";
 import { PageFailure, type PageFunction, type PageScope } from "./compile.ts";
@@ -11,8 +11,6 @@ import { pageError, type PageMeta, PageSource } from "./page_source.ts";
 
 const METHODS = ["GET", "HEAD", "POST"];
 
-/** The files the page handler serves, made into modules by its PageSource. */
-export const PAGE_EXTENSION = ".psp";
 
 /** `psp.redirect()` unwinds the page with this. */
 class PspRedirect {
@@ -42,8 +40,8 @@ function pspObject(file: string, realRoot: string) {
 /** Server pages (SPEC §7). */
 export class PspHandler implements Handler {
   readonly acceptsPathInfo = false;
-  /** Makes a page's module for the site's module loader (src/server/server.ts registers it). */
-  readonly source: PageSource;
+  /** Pages are modules that PageSource makes (the site's module loader asks it). */
+  readonly moduleSource: { extension: ".psp"; provider: PageSource };
 
   constructor(options: {
     /** Where compiled pages are kept across restarts (none: memory only). */
@@ -51,7 +49,10 @@ export class PspHandler implements Handler {
     log?: (message: string) => void;
   }) {
     const disk = options.cacheDir ? new DiskCache(options.cacheDir) : null;
-    this.source = new PageSource(disk, options.log ?? (() => {}));
+    this.moduleSource = {
+      extension: ".psp",
+      provider: new PageSource(disk, options.log ?? (() => {})),
+    };
   }
 
   handle(ex: Exchange): Promise<Response> | Response {
@@ -87,10 +88,8 @@ export class PspHandler implements Handler {
   }
 
   /** Compile errors (and errors of what pages import) with file:line, for `main.ts check`. */
-  async check(files: string[], realRoot: string): Promise<Diagnostic[]> {
+  async check(files: string[], modules: ModuleLoader): Promise<Diagnostic[]> {
     const problems: Diagnostic[] = [];
-    const modules = new ModuleLoader({ root: realRoot, autoreload: false });
-    modules.provide(PAGE_EXTENSION, this.source);
     for (const file of files) {
       try {
         await modules.load(file);

@@ -1,6 +1,6 @@
 import type { Diagnostic, Handler } from "../dispatch/registry.ts";
 import { statusPage } from "../http/error_pages.ts";
-import { type Exports, type LoadedModule, ModuleLoader } from "../modules/loader.ts";
+import type { Exports, LoadedModule, ModuleLoader } from "../modules/loader.ts";
 import { ModuleError } from "../modules/module_error.ts";
 import type { Exchange } from "../request/exchange.ts";
 import { buildArguments } from "./arguments.ts";
@@ -15,7 +15,6 @@ import {
   type Signatures,
 } from "./signatures.ts";
 import { type AnyFunction, type Traversal, traverse } from "./traverse.ts";
-import { typeCheck } from "./type_check.ts";
 import { then } from "../util/maybe_async.ts";
 
 const DEFAULT_METHODS = ["GET", "HEAD", "POST"];
@@ -142,17 +141,14 @@ export class Publisher implements Handler {
     return params;
   }
 
-  /** Syntax errors, errors raised while a module loads, then type errors (all with line). */
-  async check(files: string[], realRoot: string): Promise<Diagnostic[]> {
+  /** Syntax errors, imports that fail, errors raised while a module loads (all with line). */
+  async check(files: string[], modules: ModuleLoader): Promise<Diagnostic[]> {
     const problems: Diagnostic[] = [];
-    const loaded: string[] = [];
-    const modules = new ModuleLoader({ root: realRoot, autoreload: false });
     for (const file of files) {
       const problem = await loadProblem(file, modules);
       if (problem) problems.push(problem);
-      else loaded.push(file);
     }
-    return [...problems, ...await typeCheck(loaded)];
+    return problems;
   }
 }
 

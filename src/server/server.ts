@@ -6,10 +6,9 @@ import type { HandlerRegistry } from "../dispatch/registry.ts";
 import { Resolver } from "../dispatch/resolve.ts";
 import { statusPage } from "../http/error_pages.ts";
 import { AccessLog } from "../log/access_log.ts";
-import { PAGE_EXTENSION, type PspHandler } from "../psp/psp_handler.ts";
+import type { PspHandler } from "../psp/psp_handler.ts";
 import { SessionManager } from "../session/manager.ts";
 import { Directories } from "../directory/directories.ts";
-import { ModuleLoader } from "../modules/loader.ts";
 import { baseSettings } from "../directory/settings.ts";
 import { then } from "../util/maybe_async.ts";
 import { defaultRegistry, DIRECTORY_INDEX } from "./handlers.ts";
@@ -49,15 +48,15 @@ export async function startServer(
   const uploadDir = await Deno.makeTempDir({ dir: config.dataDir, prefix: "uploads-" });
 
   const fsTtlMs = config.fsTtl * 1000;
-  const modules = new ModuleLoader({
-    root: realRoot,
-    autoreload: config.autoreload,
-    checkMs: fsTtlMs,
-    log,
-  });
   const registry = options.registry ?? defaultRegistry({
     accessLog: config.accessLog !== null,
     cacheDir: join(config.dataDir, "psp-cache"),
+    log,
+  });
+  const modules = registry.moduleLoader({
+    root: realRoot,
+    autoreload: config.autoreload,
+    checkMs: fsTtlMs,
     log,
   });
   const directories = new Directories(
@@ -79,7 +78,6 @@ export async function startServer(
   );
   const accessLog = config.accessLog ? new AccessLog(config.accessLog) : null;
   const pages = registry.get("page") as PspHandler | undefined;
-  if (pages) modules.provide(PAGE_EXTENSION, pages.source);
   const sessions = new SessionManager(config.kv, log);
   const dispatcher = new Dispatcher(resolver, registry, directories, {
     root: realRoot,
