@@ -31,6 +31,10 @@ Deno.test("public/: index, assets and the calculator demo", async () => {
   assert.match(html, /<li><strong>Eve<\/strong>: &lt;b&gt;hi&lt;\/b&gt;<\/li>/);
   assert.match(html, /&lt;script&gt;alert\(&#39;escaped&#39;\)/);
   assert.match(html, /3 entries/);
+  // cards.tsx (JSX) imports the same entries module as the page: one instance.
+  const cards = await s.fetch("/cards");
+  assert.equal(cards.headers.get("content-type"), "text/html; charset=utf-8");
+  assert.match(await cards.text(), /<li><strong>Eve<\/strong>: &lt;b&gt;hi&lt;\/b&gt;<\/li>/);
   const source = await s.fetch("/calc.ts");
   assert.ok(!(await source.text()).includes("export function"));
 });

@@ -1,7 +1,7 @@
 // A protected area: an authen hook checks Basic credentials (demo / demo) and names the user;
 // an authz hook could then decide what that user may see. Everything under /members/ —
 // pages, modules, static files — passes through these hooks first.
-import type { Req } from "modts";
+import { type DirectoryConfig, OK, type Req } from "modts";
 
 const USERS: Record<string, string> = { demo: "demo" };
 
@@ -11,10 +11,10 @@ export function authen(req: Req) {
     return 401; // with a Basic challenge for config.realm
   }
   req.user = creds.user;
-  return "OK";
+  return OK;
 }
 
-export const config = {
+export const config: DirectoryConfig = {
   realm: "modts members (demo / demo)",
   options: { area: "members" },
 };
