@@ -1,9 +1,4 @@
-import {
-  convert,
-  type OptionSpec,
-  type ServerConfig,
-  UsageError,
-} from "../config/options.ts";
+import { convert, type OptionSpec, type ServerConfig, UsageError } from "../config/options.ts";
 
 export interface ParsedArgs<V = Partial<ServerConfig>> {
   positionals: string[];

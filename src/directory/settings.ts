@@ -61,19 +61,21 @@ const KNOWN_EXPORTS = new Set<string>([
   "default",
 ]);
 
-const CONFIG_KEYS = new Set<string>([
-  "debug",
-  "autoreload",
-  "options",
-  "session",
-  "directoryIndex",
-  "maxBodySize",
-  "errorDocuments",
-  "handlers",
-  "compress",
-  "diagnostics",
-  "realm",
-] satisfies (keyof DirectoryConfig)[]);
+const CONFIG_KEYS = new Set<string>(
+  [
+    "debug",
+    "autoreload",
+    "options",
+    "session",
+    "directoryIndex",
+    "maxBodySize",
+    "errorDocuments",
+    "handlers",
+    "compress",
+    "diagnostics",
+    "realm",
+  ] satisfies (keyof DirectoryConfig)[],
+);
 
 /** Every session setting, with the type its value must have. */
 const SESSION_KEYS: Record<keyof SessionSettings, "string" | "number"> = {

@@ -203,7 +203,9 @@ export class Dispatcher {
         : s.outputFilters;
       res = filterOutput(res, filters, ex.req);
       if (s.compress) {
-        return compress(res, ex.req).then((res) => this.#finish(raw, url, remoteAddr, res, from, ex));
+        return compress(res, ex.req).then((res) =>
+          this.#finish(raw, url, remoteAddr, res, from, ex)
+        );
       }
     }
     return this.#finish(raw, url, remoteAddr, res, from, ex);
@@ -298,7 +300,13 @@ export class Dispatcher {
    * The page at `doc` (a URL path) fetched with GET, answering with the status and headers of
    * the plain `page` (a 401 keeps its challenge).
    */
-  async #errorDocument(doc: string, page: Response, raw: Request, remoteAddr: string, ex?: Exchange) {
+  async #errorDocument(
+    doc: string,
+    page: Response,
+    raw: Request,
+    remoteAddr: string,
+    ex?: Exchange,
+  ) {
     const target = new URL(doc, raw.url);
     const inner = new Request(target, { headers: raw.headers });
     const origin = { ex, errorDocument: true };

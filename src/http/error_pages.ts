@@ -38,7 +38,9 @@ function splitStack(stack: string): { own: string; internal: string[] } {
 export function debugPage(error: unknown, where: string): Response {
   const err = error instanceof Error ? error : new Error(String(error));
   const { own, internal } = splitStack(err.stack ?? `${err.name}: ${err.message}`);
-  const folded = internal.length === 0 ? "" : `<details><summary>${internal.length} frames of modts and the runtime</summary>
+  const folded = internal.length === 0
+    ? ""
+    : `<details><summary>${internal.length} frames of modts and the runtime</summary>
 <pre>${escapeHtml(internal.join("\n"))}</pre></details>
 `;
   const body = `<!doctype html>

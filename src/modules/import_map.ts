@@ -39,7 +39,9 @@ function parseMap(map: unknown, base: string, where: string): SpecifierMap {
     if (typeof value !== "string") throw new Error(`${where}["${key}"] must be a string`);
     const normalKey = asUrl(key, base)?.href ?? key;
     const target = asUrl(value, base)?.href;
-    if (target === undefined) throw new Error(`${where}["${key}"]: "${value}" is not a URL or path`);
+    if (target === undefined) {
+      throw new Error(`${where}["${key}"]: "${value}" is not a URL or path`);
+    }
     out.set(normalKey, target);
   }
   // Deno: a bare key mapped to a package also covers the package's subpaths.
@@ -58,7 +60,9 @@ export function parseImportMap(
   base: string,
   where: string,
 ): ImportMap {
-  const imports = json.imports === undefined ? [] : parseMap(json.imports, base, `${where}: imports`);
+  const imports = json.imports === undefined
+    ? []
+    : parseMap(json.imports, base, `${where}: imports`);
   const scopes: ImportMap["scopes"] = [];
   if (json.scopes !== undefined) {
     if (typeof json.scopes !== "object" || json.scopes === null) {
@@ -87,7 +91,11 @@ function matchMap(normal: string, map: SpecifierMap): string | null {
  * What `specifier`, imported from `referrer`, resolves to: a URL (`file:`, `npm:`, `jsr:`,
  * `node:`, `https:`…) as a string, or null for a bare name the map does not know.
  */
-export function resolveSpecifier(map: ImportMap, specifier: string, referrer: string): string | null {
+export function resolveSpecifier(
+  map: ImportMap,
+  specifier: string,
+  referrer: string,
+): string | null {
   const url = asUrl(specifier, referrer);
   const normal = url?.href ?? specifier;
   for (const [prefix, scoped] of map.scopes) {

@@ -440,7 +440,9 @@ export class ModuleLoader {
   /** An error thrown while a new graph evaluated, at the first line of user code it names. */
   #evaluationError(e: unknown, entry: string, created: Map<string, ModuleRecord>): Error {
     if (e instanceof ModuleError) return e;
-    for (const m of String(e instanceof Error ? e.stack : "").matchAll(/(file:\/\/\S+?):(\d+):(\d+)/g)) {
+    for (
+      const m of String(e instanceof Error ? e.stack : "").matchAll(/(file:\/\/\S+?):(\d+):(\d+)/g)
+    ) {
       const file = fileURLToPath(m[1]);
       if (!created.has(file)) continue;
       let source: string | undefined;

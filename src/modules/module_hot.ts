@@ -20,7 +20,9 @@ export class HotContext implements ModuleHot {
       try {
         await callback(this.data);
       } catch (e) {
-        log(`import.meta.hot.dispose callback of ${file} failed: ${e instanceof Error ? e.stack : e}`);
+        log(
+          `import.meta.hot.dispose callback of ${file} failed: ${e instanceof Error ? e.stack : e}`,
+        );
       }
     }
   }

@@ -42,28 +42,31 @@ export async function transpile(
   const { transformSync } = await (swc ??= loadSwc());
   const { jsx: j, legacyDecorators } = options;
   try {
-    return transformSync(source, swcOptions({
-      filename: path,
-      sourceMaps: "inline",
-      isModule: true,
-      jsc: {
-        target: "esnext",
-        parser: { syntax: "typescript", tsx: jsx, decorators: true },
-        transform: {
-          decoratorVersion: legacyDecorators ? "2021-12" : "2022-03",
-          legacyDecorator: legacyDecorators,
-          react: {
-            runtime: j.runtime,
-            importSource: j.importSource,
-            pragma: j.factory,
-            pragmaFrag: j.fragmentFactory,
-            development: j.development,
-            throwIfNamespace: false,
+    return transformSync(
+      source,
+      swcOptions({
+        filename: path,
+        sourceMaps: "inline",
+        isModule: true,
+        jsc: {
+          target: "esnext",
+          parser: { syntax: "typescript", tsx: jsx, decorators: true },
+          transform: {
+            decoratorVersion: legacyDecorators ? "2021-12" : "2022-03",
+            legacyDecorator: legacyDecorators,
+            react: {
+              runtime: j.runtime,
+              importSource: j.importSource,
+              pragma: j.factory,
+              pragmaFrag: j.fragmentFactory,
+              development: j.development,
+              throwIfNamespace: false,
+            },
           },
         },
-      },
-      module: { type: "es6" },
-    })).code;
+        module: { type: "es6" },
+      }),
+    ).code;
   } catch (e) {
     throw swcError(path, source, String(e));
   }

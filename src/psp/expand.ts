@@ -123,9 +123,11 @@ async function inline(
 
 /** `statement` with a relative specifier resolved against `file`, where it was written. */
 function absolute(statement: string, file: string): string {
-  return statement.replace(SPECIFIER, (all, before: string, quote: string, specifier: string) =>
-    specifier.startsWith("./") || specifier.startsWith("../")
-      ? `${before}${quote}${new URL(specifier, pathToFileURL(file)).href}${quote}`
-      : all
+  return statement.replace(
+    SPECIFIER,
+    (all, before: string, quote: string, specifier: string) =>
+      specifier.startsWith("./") || specifier.startsWith("../")
+        ? `${before}${quote}${new URL(specifier, pathToFileURL(file)).href}${quote}`
+        : all,
   );
 }

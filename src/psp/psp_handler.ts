@@ -11,7 +11,6 @@ import { pageError, type PageMeta, PageSource } from "./page_source.ts";
 
 const METHODS = ["GET", "HEAD", "POST"];
 
-
 /** `psp.redirect()` unwinds the page with this. */
 class PspRedirect {
   constructor(readonly location: string, readonly status: number) {}

@@ -111,7 +111,9 @@ function paramsOf(fn: Node): Param[] {
       name: target.type === "Identifier" ? target.name : null,
       optional: p.type === "AssignmentPattern" || target.optional === true ||
         unionHasUndefined(annotation),
-      type: annotation || p.type !== "AssignmentPattern" ? typeOf(annotation) : typeOfDefault(p.right),
+      type: annotation || p.type !== "AssignmentPattern"
+        ? typeOf(annotation)
+        : typeOfDefault(p.right),
     });
   }
   return out;
@@ -198,7 +200,11 @@ export async function readRuntimeSignature(fn: AnyFunction): Promise<Param[]> {
 export type HiddenMembers = Map<string, Set<string>>;
 
 function keyName(key: Node): string | undefined {
-  return key?.type === "Identifier" ? key.name : typeof key?.value === "string" ? key.value : undefined;
+  return key?.type === "Identifier"
+    ? key.name
+    : typeof key?.value === "string"
+    ? key.value
+    : undefined;
 }
 
 /**
@@ -215,7 +221,8 @@ export async function readHiddenMembers(source: string, jsx = false): Promise<Hi
     if ((node.type === "ClassDeclaration" || node.type === "ClassExpression") && node.id) {
       const names = new Set<string>();
       for (const member of node.body.body) {
-        const secret = (m: Node) => m.accessibility === "private" || m.accessibility === "protected";
+        const secret = (m: Node) =>
+          m.accessibility === "private" || m.accessibility === "protected";
         const name = keyName(member.key);
         if (secret(member) && name !== undefined) names.add(name);
         if (member.kind === "constructor") {

@@ -53,7 +53,9 @@ export function checkPublishable(value: unknown): void {
 /** Whether a class in `from`'s prototype chain declares `name` private or protected. */
 function isHidden(from: object, name: string, hidden: HiddenMembers): boolean {
   for (let o: object | null = from; o !== null; o = Object.getPrototypeOf(o)) {
-    const ctor = Object.hasOwn(o, "constructor") ? (o as { constructor: unknown }).constructor : null;
+    const ctor = Object.hasOwn(o, "constructor")
+      ? (o as { constructor: unknown }).constructor
+      : null;
     if (typeof ctor === "function" && hidden.get(ctor.name)?.has(name)) return true;
   }
   return false;

@@ -41,7 +41,10 @@ export class CookieJar {
   }
 
   set(name: string, value: string, options: CookieOptions = {}): void {
-    this.out().append("set-cookie", serializeCookie(name, value, withDefaults(options, this.https)));
+    this.out().append(
+      "set-cookie",
+      serializeCookie(name, value, withDefaults(options, this.https)),
+    );
   }
 
   async setSigned(

@@ -2,7 +2,15 @@
 // keeps in a private field, so the dispatcher's side of a request (settings, the site,
 // sessions' handles, running and cleaning up) is out of user code's reach.
 import { normalize } from "node:path";
-import type { Chunk, CookieOptions, Credentials, FilterFactory, Hook, Phase, Req } from "../api/request.ts";
+import type {
+  Chunk,
+  CookieOptions,
+  Credentials,
+  FilterFactory,
+  Hook,
+  Phase,
+  Req,
+} from "../api/request.ts";
 import type { Session } from "../api/session.ts";
 import { basicCredentials } from "../http/basic_auth.ts";
 import { preconditionStatus } from "../http/conditional.ts";
