@@ -78,7 +78,8 @@ Deno.test("HttpError from modts gives its status in modules, pages and hooks", a
     "mod.ts": `
 import { HttpError, type Req } from "modts";
 export function gone(req: Req) { throw new HttpError(410, "Gone for " + req.method); }`,
-    "page.psp": `<% const { HttpError } = await import("modts"); throw new HttpError(418, "teapot"); %>`,
+    "page.psp":
+      `<% const { HttpError } = await import("modts"); throw new HttpError(418, "teapot"); %>`,
     "hooked/_directory.ts": `
 import { HttpError, type Req } from "modts";
 export function access(req: Req) { if (req.query.get("deny")) throw new HttpError(451); }`,
@@ -219,15 +220,17 @@ class Api extends Base {
 export const api = new Api();`,
   });
   await using s = await serveRoot(root);
-  for (const [path, status, body] of [
-    ["/api/api/hello", 200, "hello"],
-    ["/api/api/shared", 200, "shared"],
-    ["/api/api/open", 200, "open"],
-    ["/api/api/secret", 403, null],
-    ["/api/api/inner", 403, null],
-    ["/api/api/token", 403, null],
-    ["/api/api/audit", 403, null],
-  ] as const) {
+  for (
+    const [path, status, body] of [
+      ["/api/api/hello", 200, "hello"],
+      ["/api/api/shared", 200, "shared"],
+      ["/api/api/open", 200, "open"],
+      ["/api/api/secret", 403, null],
+      ["/api/api/inner", 403, null],
+      ["/api/api/token", 403, null],
+      ["/api/api/audit", 403, null],
+    ] as const
+  ) {
     const r = await s.fetch(path);
     const text = await r.text();
     assert.equal(r.status, status, path);
@@ -245,11 +248,13 @@ Deno.test("unknown keys in a _directory.ts config are errors", async () => {
     "c/x.txt": "x",
   });
   await using s = await serveRoot(root);
-  for (const [dir, message] of [
-    ["a", /unknown key config\.debugg/],
-    ["b", /unknown key config\.session\.cookiename/],
-    ["c", /config\.session\.timeout must be a number/],
-  ] as const) {
+  for (
+    const [dir, message] of [
+      ["a", /unknown key config\.debugg/],
+      ["b", /unknown key config\.session\.cookiename/],
+      ["c", /config\.session\.timeout must be a number/],
+    ] as const
+  ) {
     const r = await s.fetch(`/${dir}/x.txt`);
     assert.equal(r.status, 500, dir);
     await r.body?.cancel();
@@ -292,18 +297,51 @@ export const index = (n = 3) => ({ odd: isOdd(n), number: isNumber(n) });`,
 Deno.test("with debug on, module errors show file:line:col, an escaped excerpt, user frames first", async () => {
   const root = await tempTree({
     "syntax.tsx": `export const a = 1;\nexport const b = (x: number => "<x>";\n`,
-    "boom.ts": `export function index() {\n  const x = "<b>";\n  throw new Error("boom " + x);\n}\n`,
+    "boom.ts":
+      `export function index() {\n  const x = "<b>";\n  throw new Error("boom " + x);\n}\n`,
     "top.ts": `export const a = 1;\nconst o: any = null;\no.x = 2;\n`,
   });
   await using s = await serveRoot(root, { debug: true });
   const syntax = await (await s.fetch("/syntax")).text();
   assert.ok(syntax.includes(`<pre>${root}/syntax.tsx:2:37: syntax error: Expected &#39;,&#39;`));
-  assert.ok(syntax.includes(`    2&gt; export const b = (x: number =&gt; &quot;&lt;x&gt;&quot;;\n`));
+  assert.ok(
+    syntax.includes(`    2&gt; export const b = (x: number =&gt; &quot;&lt;x&gt;&quot;;\n`),
+  );
   assert.ok(!syntax.includes("swc"), "no compiler internals");
   const boom = await (await s.fetch("/boom")).text();
-  assert.ok(boom.includes(`<pre>Error: boom &lt;b&gt;\n    at Module.index (file://${root}/boom.ts:3:9)</pre>`));
+  assert.ok(
+    boom.includes(
+      `<pre>Error: boom &lt;b&gt;\n    at Module.index (file://${root}/boom.ts:3:9)</pre>`,
+    ),
+  );
   assert.match(boom, /<details><summary>\d+ frames of modts and the runtime<\/summary>/);
   const top = await (await s.fetch("/top")).text();
   assert.ok(top.includes(`${root}/top.ts:3:5: TypeError: Cannot set properties of null`));
   assert.ok(top.includes("    3&gt; o.x = 2;\n"));
+});
+
+Deno.test("package.json dependencies resolve as npm: packages, at the installed version", async () => {
+  const base = await tempTree({
+    "package.json": JSON.stringify({
+      dependencies: { "is-number": "^6.0.0" },
+      devDependencies: { "is-odd": "3.0.1" },
+    }),
+    // As npm leaves it: the version installed (7.0.0) is the one served, not the range's 6.x.
+    "node_modules/is-number/package.json": JSON.stringify({ name: "is-number", version: "7.0.0" }),
+    "public/pkg.ts": `
+import isNumber from "is-number";
+import isOdd from "is-odd";
+export const index = () => ({
+  // is-number 6 takes Number objects, 7 does not.
+  v7: !isNumber(new Number(5)),
+  odd: isOdd(7),
+  resolved: import.meta.resolve("is-odd"),
+});`,
+  });
+  await using s = await serveRoot(join(base, "public"));
+  assert.deepEqual(await (await s.fetch("/pkg")).json(), {
+    v7: true,
+    odd: true,
+    resolved: "npm:is-odd@3.0.1",
+  });
 });

@@ -1,0 +1,18 @@
+import { log } from "./log.ts";
+import { aValue, hoisted } from "./a.ts";
+
+log.push("b evaluating");
+
+export const bValue = "b";
+// a.ts has not run yet: its function declarations exist, its consts do not.
+export const hoistedResult = hoisted();
+export const tdz = (() => {
+  try {
+    return aValue;
+  } catch (e) {
+    return `${(e as Error).name}: ${(e as Error).message}`;
+  }
+})();
+export function readA(): string {
+  return aValue;
+}

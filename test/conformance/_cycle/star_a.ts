@@ -1,0 +1,2 @@
+export * from "./star_b.ts";
+export const fromStarA = "A";

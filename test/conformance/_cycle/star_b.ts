@@ -1,0 +1,2 @@
+export * from "./star_a.ts";
+export const fromStarB = "B";

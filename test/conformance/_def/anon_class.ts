@@ -1,0 +1,5 @@
+export default class {
+  hello(): string {
+    return "anonymous class";
+  }
+}

@@ -1,0 +1,3 @@
+export default function (): string {
+  return "anonymous function";
+}

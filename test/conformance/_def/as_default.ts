@@ -1,0 +1,3 @@
+const value = { as: "default" };
+export { value as default };
+export const other = "other";

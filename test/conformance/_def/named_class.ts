@@ -1,0 +1,5 @@
+export default class Named {
+  static who(): string {
+    return Named.name;
+  }
+}

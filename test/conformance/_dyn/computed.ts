@@ -1,0 +1,1 @@
+export const computed = "reached by a specifier built at run time";

@@ -1,0 +1,1 @@
+export const fromMjs = "an .mjs module";

@@ -1,0 +1,1 @@
+export const fromMts: string = "an .mts module";

@@ -1,0 +1,1 @@
+export const target = { name: "a file under @lib/" };

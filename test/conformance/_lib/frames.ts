@@ -1,0 +1,38 @@
+// Reads V8 stack traces: the frames that lie in one file, as `function@line:col`.
+
+/** The frames of `error.stack` in the file at `url`, innermost first. */
+export function framesIn(error: Error, url: string): string[] {
+  const frames: string[] = [];
+  for (const line of String(error.stack).split("\n").slice(1)) {
+    const m = /^\s*at (?:(.*?) \()?(.+):(\d+):(\d+)\)?$/.exec(line);
+    if (m && m[2] === url) frames.push(`${m[1] ?? "<top>"}@${m[3]}:${m[4]}`);
+  }
+  return frames;
+}
+
+/** `error.stack`'s first frame in the file at `url`, or null. */
+export function topFrame(error: Error, url: string): string | null {
+  return framesIn(error, url)[0] ?? null;
+}
+
+/** What calling `fn` ends in: its value, or the name and message of what it threw. */
+export function outcome<T>(fn: () => T): { value: T } | { threw: string } {
+  try {
+    return { value: fn() };
+  } catch (e) {
+    return { threw: describe(e) };
+  }
+}
+
+/** The same for a promise (or a function that may throw before it makes one). */
+export async function settled<T>(fn: () => Promise<T>): Promise<{ value: T } | { threw: string }> {
+  try {
+    return { value: await fn() };
+  } catch (e) {
+    return { threw: describe(e) };
+  }
+}
+
+export function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : `non-error: ${String(e)}`;
+}

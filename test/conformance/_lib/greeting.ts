@@ -1,0 +1,1 @@
+export const greeting = "from the top-level imports";

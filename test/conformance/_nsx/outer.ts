@@ -1,0 +1,2 @@
+export * as inner from "./inner.ts";
+export * as "string name" from "./inner.ts";

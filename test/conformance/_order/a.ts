@@ -1,0 +1,4 @@
+import { log } from "./log.ts";
+import "./c.ts";
+
+log.push("a");

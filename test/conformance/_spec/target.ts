@@ -1,0 +1,2 @@
+export const instance = { created: "once per module instance" };
+export const url = import.meta.url;

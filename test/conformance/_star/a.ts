@@ -1,0 +1,6 @@
+export const a = "a";
+export const shared = "shared from a";
+export function fa(): string {
+  return "fa";
+}
+export default "default of a";

@@ -1,0 +1,4 @@
+import { log } from "./log.ts";
+import { slow } from "./slow.ts";
+
+log.push(`after (${slow})`);

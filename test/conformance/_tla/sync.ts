@@ -1,0 +1,4 @@
+import { log } from "./log.ts";
+
+log.push("sync");
+export const sync = "sync";

@@ -1,0 +1,4 @@
+export const marker = { name: "dep marker" };
+export function hello(): string {
+  return "hello from dep";
+}

@@ -1,0 +1,37 @@
+// import.meta.resolve of bare names the site's deno.json maps: a file prefix, a scoped name,
+// npm packages and their subpaths (`hono/…` has an explicit prefix entry, `zod/…` only the
+// one Deno implies). For an npm name Deno answers `npm:…` or, once the package is in the
+// module graph, the file in its npm cache: what must match is that the answer imports the
+// very module the bare name imports.
+import * as honoStatic from "hono";
+import * as honoJsxStatic from "hono/jsx";
+import { describe } from "@lib/frames.ts";
+
+function resolve(specifier: string): string | { threw: string } {
+  try {
+    return import.meta.resolve(specifier);
+  } catch (e) {
+    return { threw: describe(e).split(":")[0] };
+  }
+}
+
+/** Whether the resolved URL of `specifier` imports what `specifier` itself imports. */
+async function roundTrip(specifier: string, expected?: unknown) {
+  const url = import.meta.resolve(specifier);
+  return (await import(url)) === (expected ?? await import(specifier));
+}
+
+export async function index() {
+  return {
+    lib: resolve("@lib/frames.ts"),
+    libDeeper: resolve("@lib/x/y.ts"),
+    greeting: resolve("@greeting"),
+    unmapped: resolve("not-in-the-import-map"),
+    unmappedScoped: resolve("@scope/unmapped"),
+    hono: await roundTrip("hono", honoStatic),
+    honoJsx: await roundTrip("hono/jsx", honoJsxStatic),
+    honoJsxRuntime: await roundTrip("hono/jsx/jsx-runtime"),
+    zod: await roundTrip("zod"),
+    zodSubpath: await roundTrip("zod/v4"),
+  };
+}

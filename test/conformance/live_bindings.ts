@@ -1,0 +1,27 @@
+// Live bindings: an importer sees a helper's `export let` change, by name and through the
+// namespace; an import binding cannot be assigned.
+import { count, fn, increment, label, late, relabel, viaVar } from "./_live/counter.ts";
+import * as counter from "./_live/counter.ts";
+
+const atLoad = { count, label, late: late ?? null, viaVar, fn: fn() };
+
+export function index() {
+  const before = count;
+  const returned = increment();
+  relabel("changed");
+  let assignError = "no error";
+  try {
+    // @ts-expect-error -- assigning an import binding is the point
+    count = 100;
+  } catch (e) {
+    assignError = `${(e as Error).name}: ${(e as Error).message}`;
+  }
+  return {
+    atLoad,
+    delta: count - before,
+    returnedIsCurrent: returned === count,
+    namespaceIsCurrent: counter.count === count,
+    after: { label, late, viaVar, fn: fn() },
+    assignError,
+  };
+}
