@@ -9,25 +9,28 @@
 // by this loader and freed once no graph refers to them. Run with
 // --v8-flags=--no-compilation-cache (the deno.json tasks do), or V8 keeps every version's code.
 //
-// Deno keeps every module given an `importModuleDynamically` callback alive forever, so
-// dynamic `import(` is rewritten (same length, so source maps hold) to a call of a hoisted
-// `$modts()` that asks this loader through `import.meta`.
-//
-// Specifiers resolve like `deno run` with the site's deno.json (site_config.ts): local files
-// are ours; `modts` and modts's own files are the server's instances (host_modules.ts);
-// `npm:`, `jsr:`, `node:` and URLs go to Deno's own loader, once, and are wrapped for linking.
+// Specifiers resolve like `deno run` with the site's deno.json (specifiers.ts): local files are
+// ours; `modts` and modts's own files are the server's instances; `npm:`, `jsr:`, `node:` and
+// URLs go to Deno's own loader, once, and are wrapped for linking. Dynamic `import()` goes
+// through this loader too (dynamic_import.ts).
 import { AsyncLocalStorage } from "node:async_hooks";
 import { dirname, extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Module, SourceTextModule, SyntheticModule } from "node:vm";
-import { loadModuleLexer } from "../deps.ts";
 import { GarbageCollector } from "./collect_garbage.ts";
 import { type FileVersion, FreshCache, Freshness, type Tracked } from "./freshness.ts";
-import { hostNamespace, isHostName, isHostUrl, MODTS_URL } from "./host_modules.ts";
-import { resolveSpecifier } from "./import_map.ts";
+import { IMPORT_HOOK, withDynamicImports } from "./dynamic_import.ts";
+import { hostNamespace } from "./host_modules.ts";
 import { ModuleError } from "./module_error.ts";
 import { HotContext } from "./module_hot.ts";
 import { loadSiteConfig, type SiteConfig } from "./site_config.ts";
+import {
+  checkModuleType,
+  type Importer,
+  importError,
+  resolveImport,
+  resolveNow,
+} from "./specifiers.ts";
 import { transpile } from "./transpile.ts";
 
 export type Exports = Record<string | symbol, unknown>;
@@ -64,28 +67,6 @@ interface ModuleRecord extends LoadedModule, Importer {
   /** What each of its import requests links to. */
   links: Map<string, ModuleRecord | Module>;
 }
-
-/** Where an import is written: a module's URL and path, and its own files when it is being built. */
-interface Importer {
-  readonly url: string;
-  readonly path: string;
-  /** Files that resolving its imports read (package versions); absent at run time. */
-  readonly own?: Map<string, FileVersion>;
-}
-
-type Resolved =
-  | { kind: "local"; path: string; url: string }
-  | { kind: "host"; key: string }
-  | { kind: "external"; url: string };
-
-/** The 6-letter stand-in for `import` in `import(…)`, defined at the end of each module. */
-const DYNAMIC_IMPORT = "$modts";
-const IMPORT_HOOK = Symbol.for("modts.import");
-const DYNAMIC_IMPORT_FN =
-  `function ${DYNAMIC_IMPORT}(s, o) { return import.meta[Symbol.for("modts.import")](s, o); }`;
-const MAYBE_DYNAMIC = /\bimport\s*\(/;
-
-const LOCAL_MODULE = /\.(ts|tsx|mts|js|jsx|mjs)$/;
 
 /**
  * The records of the builds whose evaluation is running, innermost first. A module that
@@ -288,7 +269,7 @@ export class ModuleLoader {
     config: SiteConfig,
     created: Map<string, ModuleRecord>,
   ): Promise<ModuleRecord | Module> {
-    const resolved = await this.#resolve(specifier, from, config);
+    const resolved = await resolveImport(specifier, from, config, this.#freshness);
     if (resolved.kind === "host") return await this.#wrap(resolved.key, hostNamespace);
     if (resolved.kind === "external") return await this.#wrap(resolved.url, nativeImport);
     checkModuleType(specifier, resolved.path, type, from);
@@ -298,55 +279,6 @@ export class ModuleLoader {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
       throw await importError(`module not found: ${resolved.url}`, specifier, from.path);
     }
-  }
-
-  /** Resolves like `deno run` with the site's config; see the top of this file. */
-  async #resolve(specifier: string, from: Importer, config: SiteConfig): Promise<Resolved> {
-    if (isHostName(specifier)) return { kind: "host", key: specifier };
-    const url = resolveSpecifier(config.importMap, specifier, from.url) ??
-      await this.#fromPackageJson(specifier, config, from);
-    if (url === null) {
-      const hint = /^[a-z_]+$/.test(specifier)
-        ? ` (a Node built-in needs the "node:" prefix: "node:${specifier}")`
-        : "";
-      throw await importError(
-        `import "${specifier}" is not a dependency and not in the import map of ${
-          config.file ?? "the site (no deno.json at or above the document root)"
-        }${hint}`,
-        specifier,
-        from.path,
-      );
-    }
-    if (isHostUrl(url)) return { kind: "host", key: url };
-    if (!url.startsWith("file:")) return { kind: "external", url };
-    const path = fileURLToPath(url);
-    // CommonJS and other kinds are Deno's to load (no reload for them).
-    if (!LOCAL_MODULE.test(path) && !path.endsWith(".json")) return { kind: "external", url };
-    return { kind: "local", path, url };
-  }
-
-  /**
-   * A bare name listed in the site's package.json: `npm:NAME@VERSION`, with the version
-   * installed in node_modules when there is one (that file is then one of `from`'s files).
-   */
-  async #fromPackageJson(
-    specifier: string,
-    config: SiteConfig,
-    from: Importer,
-  ): Promise<string | null> {
-    const name = /^(@[^/]+\/[^/]+|[^/@][^/]*)/.exec(specifier)?.[1];
-    const range = name === undefined ? undefined : config.packages?.ranges.get(name);
-    if (name === undefined || range === undefined) return null;
-    const installed = `${config.packages!.dir}/node_modules/${name}/package.json`;
-    let version = range;
-    try {
-      const { source, seen } = await this.#freshness.read(installed);
-      from.own?.set(installed, seen);
-      version = String(JSON.parse(source).version ?? range);
-    } catch {
-      from.own?.set(installed, await this.#freshness.seen(installed));
-    }
-    return `npm:${name}@${version}${specifier.slice(name.length)}`;
   }
 
   /** A namespace from outside the graph as a module to link, made once per URL. */
@@ -399,7 +331,8 @@ export class ModuleLoader {
       m.filename = from.path;
       m.dirname = dirname(from.path);
       m.main = false;
-      m.resolve = (specifier: string) => this.#resolveNow(String(specifier), from);
+      m.resolve = (specifier: string) =>
+        resolveNow(String(specifier), from, this.#configs.peek(""));
       m.hot = hot;
       Object.defineProperty(m, IMPORT_HOOK, {
         value: (specifier: unknown, options?: ImportCallOptions) =>
@@ -408,25 +341,18 @@ export class ModuleLoader {
     };
   }
 
-  /** `import.meta.resolve`: synchronous, so a package.json name gets its declared range. */
-  #resolveNow(specifier: string, from: Importer): string {
-    if (isHostName(specifier)) return MODTS_URL;
-    const config = this.#configs.peek("");
-    const url = config ? resolveSpecifier(config.importMap, specifier, from.url) : null;
-    if (url !== null) return url;
-    const name = /^(@[^/]+\/[^/]+|[^/@][^/]*)/.exec(specifier)?.[1];
-    const range = name === undefined ? undefined : config?.packages?.ranges.get(name);
-    if (range !== undefined) return `npm:${name}@${range}${specifier.slice(name!.length)}`;
-    throw new TypeError(`Import "${specifier}" not a dependency (from ${from.url})`);
-  }
-
   /** `import(specifier, options)` in a module: relative to it, the current version. */
   async #dynamicImport(
     specifier: string,
     options: ImportCallOptions | undefined,
     from: Importer,
   ): Promise<unknown> {
-    const resolved = await this.#resolve(specifier, from, await this.siteConfig());
+    const resolved = await resolveImport(
+      specifier,
+      from,
+      await this.siteConfig(),
+      this.#freshness,
+    );
     if (resolved.kind === "host") return await hostNamespace(resolved.key);
     if (resolved.kind === "external") return await import(resolved.url, options);
     if (this.#providers.has(extname(resolved.path))) {
@@ -476,28 +402,6 @@ function parseJson(path: string, source: string): unknown {
   }
 }
 
-/** Deno's rule: JSON is imported with `with { type: "json" }`, and only JSON is. */
-function checkModuleType(
-  specifier: string,
-  path: string,
-  type: string | undefined,
-  from: Importer,
-): void {
-  const json = path.endsWith(".json");
-  if (json && type !== "json") {
-    throw new ModuleError(
-      `"${specifier}" is a JSON module: import it with { type: "json" }`,
-      from.path,
-    );
-  }
-  if (type !== undefined && type !== "json") {
-    throw new ModuleError(`"${specifier}": unsupported import type "${type}"`, from.path);
-  }
-  if (!json && type === "json") {
-    throw new ModuleError(`"${specifier}" is not a JSON module`, from.path);
-  }
-}
-
 /**
  * A link error (`The requested module './x.ts' does not provide an export named 'y'`) at
  * the import that asks for it, in whichever new module of the graph has it.
@@ -513,46 +417,4 @@ async function linkError(
     if (error instanceof ModuleError && error.line !== undefined) return error;
   }
   return new ModuleError(errorText(e), entry, { cause: e });
-}
-
-/** An import that cannot be resolved or found, at the line of `from` that names it. */
-async function importError(message: string, specifier: string, from: string): Promise<Error> {
-  const source = await Deno.readTextFile(from).catch(() => "");
-  const at = source.search(new RegExp(`["'\`]${RegExp.escape(specifier)}["'\`]`));
-  if (at === -1) return new ModuleError(message, from);
-  const before = source.slice(0, at).split("\n");
-  return new ModuleError(message, from, {
-    line: before.length,
-    column: before.at(-1)!.length + 1,
-    source,
-  });
-}
-
-/** `code` with each `import(` turned into `$modts(` (see the top of this file). */
-async function withDynamicImports(code: string, path: string): Promise<string> {
-  if (!MAYBE_DYNAMIC.test(code)) return code;
-  const { init, parse } = await loadModuleLexer();
-  await init;
-  let imports;
-  try {
-    [imports] = parse(code);
-  } catch (e) {
-    throw new ModuleError(`syntax error: ${(e as Error).message}`, path, { cause: e });
-  }
-  let out = "";
-  let last = 0;
-  for (const i of imports) {
-    if (i.type !== "dynamic" || i.phase !== null || !code.startsWith("import", i.importStart)) {
-      continue;
-    }
-    out += code.slice(last, i.importStart) + DYNAMIC_IMPORT;
-    last = i.importStart + DYNAMIC_IMPORT.length;
-  }
-  if (last === 0) return code;
-  out += code.slice(last);
-  // Before the source map comment, which must stay last; on a line of its own.
-  const map = out.lastIndexOf("\n//# sourceMappingURL=");
-  return map === -1
-    ? `${out}\n${DYNAMIC_IMPORT_FN}\n`
-    : `${out.slice(0, map)}\n${DYNAMIC_IMPORT_FN}${out.slice(map)}`;
 }

@@ -7,14 +7,13 @@ import { buildArguments } from "./arguments.ts";
 import { authorize, isGuarded } from "./auth.ts";
 import { resultResponse } from "./results.ts";
 import {
-  type HiddenMembers,
   type Param,
   readHiddenMembers,
   readRuntimeSignature,
   readSignatures,
   type Signatures,
 } from "./signatures.ts";
-import { type AnyFunction, type Traversal, traverse } from "./traverse.ts";
+import { type AnyFunction, type HiddenMembers, type Traversal, traverse } from "./traverse.ts";
 import { then } from "../util/maybe_async.ts";
 
 const DEFAULT_METHODS = ["GET", "HEAD", "POST"];

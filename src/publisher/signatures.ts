@@ -24,7 +24,7 @@ export interface Param {
 export type Signatures = Map<string, Param[]>;
 
 import { loadBabelParser } from "../deps.ts";
-import type { AnyFunction } from "./traverse.ts";
+import type { AnyFunction, HiddenMembers } from "./traverse.ts";
 
 // deno-lint-ignore no-explicit-any -- Babel's AST, walked structurally
 type Node = any;
@@ -195,9 +195,6 @@ export async function readRuntimeSignature(fn: AnyFunction): Promise<Param[]> {
   }
   return [];
 }
-
-/** Members declared `private` or `protected` in TypeScript, by the name of their class. */
-export type HiddenMembers = Map<string, Set<string>>;
 
 function keyName(key: Node): string | undefined {
   return key?.type === "Identifier"

@@ -1,11 +1,13 @@
 import { HttpError } from "../http/status.ts";
-import type { HiddenMembers } from "./signatures.ts";
 
 // The publisher's refusal rules (SPEC §3; mod_python's CVE-2002-0185 and CVE-2005-0088 are
 // why every step is checked, not just the last).
 
 /** Any function a module exports; what it takes is read from its source. */
 export type AnyFunction = (...args: unknown[]) => unknown;
+
+/** Members declared `private` or `protected` in TypeScript, by the name of their class. */
+export type HiddenMembers = Map<string, Set<string>>;
 
 const FORBIDDEN = 403;
 const NOT_FOUND = 404;
