@@ -25,7 +25,7 @@ export function index() {
           Served by <code>public/cards.tsx</code>, reading the same entries as{" "}
           <a href="/guestbook.psp">guestbook.psp</a>.
         </p>
-        <ul>{entries.map((e) => <Card name={e.name} words={e.words} />)}</ul>
+        <ul>{entries.map((e, i) => <Card key={i} name={e.name} words={e.words} />)}</ul>
       </body>
     </html>
   );

@@ -11,6 +11,7 @@ export {
   serializeSigned as serializeSignedCookie,
 } from "npm:hono@4.13.19/utils/cookie";
 export { Eta } from "npm:eta@4.6.0";
+export { originalPositionFor, TraceMap } from "npm:@jridgewell/trace-mapping@0.3.31";
 export {
   parse as parseJsonc,
   type ParseError as JsoncParseError,

@@ -280,8 +280,10 @@ export class Dispatcher {
     ex?: Exchange,
   ): Response | Promise<Response> {
     if (!(e instanceof HttpError)) {
-      this.site.log(`error serving ${url.pathname}: ${e instanceof Error ? e.stack : e}`);
-      if (s?.debug) return debugPage(e, url.pathname);
+      // Frames of user modules at the user's own lines (src/modules/module_positions.ts).
+      const stack = this.site.modules.positions.mapStack(String(e instanceof Error ? e.stack : e));
+      this.site.log(`error serving ${url.pathname}: ${stack}`);
+      if (s?.debug) return debugPage(e, url.pathname, stack);
     }
     const page = e instanceof HttpError
       ? statusPage(e.status, e.message, e.headers)

@@ -35,9 +35,9 @@ function splitStack(stack: string): { own: string; internal: string[] } {
  * that nothing downstream mistakes it for success (mod_python's MODPYTHON-151 and -167).
  * Frames of modts and of the runtime are folded under the user's own.
  */
-export function debugPage(error: unknown, where: string): Response {
+export function debugPage(error: unknown, where: string, stack?: string): Response {
   const err = error instanceof Error ? error : new Error(String(error));
-  const { own, internal } = splitStack(err.stack ?? `${err.name}: ${err.message}`);
+  const { own, internal } = splitStack(stack ?? err.stack ?? `${err.name}: ${err.message}`);
   const folded = internal.length === 0
     ? ""
     : `<details><summary>${internal.length} frames of modts and the runtime</summary>

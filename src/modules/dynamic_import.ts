@@ -1,7 +1,8 @@
 // Dynamic `import()` in user code. Deno keeps every node:vm module that was given an
 // `importModuleDynamically` callback alive forever, so modules get none: each `import(` is
-// rewritten to `$modts(` — the same length, so source maps and columns hold — a function
-// declared at the end of the module that asks the loader through `import.meta[IMPORT_HOOK]`.
+// rewritten to `ɩmport(` (a Latin iota: the same length, so columns hold, and a name no one
+// writes), a function declared at the end of the module that asks the loader through
+// `import.meta[IMPORT_HOOK]`.
 import { loadModuleLexer } from "../deps.ts";
 import { ModuleError } from "./module_error.ts";
 
@@ -9,12 +10,12 @@ import { ModuleError } from "./module_error.ts";
 export const IMPORT_HOOK = Symbol.for("modts.import");
 
 /** The 6-letter stand-in for `import` in `import(…)`. */
-const STAND_IN = "$modts";
+const STAND_IN = "\u0269mport";
 const STAND_IN_FN =
   `function ${STAND_IN}(s, o) { return import.meta[Symbol.for("modts.import")](s, o); }`;
 const MAYBE_DYNAMIC = /\bimport\s*\(/;
 
-/** `code` (JavaScript) with each `import(` turned into `$modts(`. */
+/** `code` (JavaScript) with each `import(` turned into `ɩmport(`. */
 export async function withDynamicImports(code: string, path: string): Promise<string> {
   if (!MAYBE_DYNAMIC.test(code)) return code;
   const { init, parse } = await loadModuleLexer();

@@ -81,7 +81,8 @@ function matchMap(normal: string, map: SpecifierMap): string | null {
   for (const [key, target] of map) {
     if (key === normal) return target;
     if (key.endsWith("/") && normal.startsWith(key)) {
-      return new URL(normal.slice(key.length), target).href;
+      // `npm:/zod@3/` is hierarchical only for joining; Deno spells the result `npm:zod@3/v4`.
+      return new URL(normal.slice(key.length), target).href.replace(/^(npm|jsr):\//, "$1:");
     }
   }
   return null;

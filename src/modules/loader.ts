@@ -9,6 +9,7 @@
 // by this loader and freed once no graph refers to them. Run with
 // --v8-flags=--no-compilation-cache (the deno.json tasks do), or V8 keeps every version's code.
 //
+// Modules are keyed by URL, as Deno keys them (`./x.ts?v=2` is a module of its own).
 // Specifiers resolve like `deno run` with the site's deno.json (specifiers.ts): local files are
 // ours; `modts` and modts's own files are the server's instances; `npm:`, `jsr:`, `node:` and
 // URLs go to Deno's own loader, once, and are wrapped for linking. Dynamic `import()` goes
@@ -23,6 +24,7 @@ import { IMPORT_HOOK, withDynamicImports } from "./dynamic_import.ts";
 import { hostNamespace } from "./host_modules.ts";
 import { ModuleError } from "./module_error.ts";
 import { HotContext } from "./module_hot.ts";
+import { ModulePositions } from "./module_positions.ts";
 import { loadSiteConfig, type SiteConfig } from "./site_config.ts";
 import {
   checkModuleType,
@@ -31,7 +33,7 @@ import {
   resolveImport,
   resolveNow,
 } from "./specifiers.ts";
-import { transpile } from "./transpile.ts";
+import { needsSwc, transpile } from "./transpile.ts";
 
 export type Exports = Record<string | symbol, unknown>;
 
@@ -69,6 +71,16 @@ interface ModuleRecord extends LoadedModule, Importer {
 }
 
 /**
+ * A graph that failed to build, kept with the files it read: it throws the same error again
+ * (as Deno's module map does) until one of them changes.
+ */
+interface Failure extends Tracked {
+  error: unknown;
+}
+
+type Entry = ModuleRecord | Failure;
+
+/**
  * The records of the builds whose evaluation is running, innermost first. A module that
  * imports another with top-level await is evaluated inside its graph's build: that import is
  * built at once (waiting for the queue would wait for itself), and shares the records the
@@ -78,6 +90,10 @@ const enclosing = new AsyncLocalStorage<Map<string, ModuleRecord>[]>();
 
 function requestKey(specifier: string, type: string | undefined): string {
   return `${specifier}\0${type ?? ""}`;
+}
+
+function isRecord(entry: Entry | Module | undefined): entry is ModuleRecord {
+  return entry !== undefined && "hot" in entry;
 }
 
 export interface LoaderOptions {
@@ -90,18 +106,19 @@ export interface LoaderOptions {
 }
 
 export class ModuleLoader {
-  #records: FreshCache<ModuleRecord>;
+  #records: FreshCache<Entry>;
   #configs: FreshCache<SiteConfig>;
   #freshness: Freshness;
   #root: string;
   #log: (message: string) => void;
-  /** Namespaces from Deno's own loader and modts's, wrapped for linking, by URL. */
+  /** Namespaces from Deno's own loader and modts's, wrapped for linking, by URL and type. */
   #wrapped = new Map<string, Promise<Module>>();
   #byModule = new WeakMap<Module, ModuleRecord>();
   /** Graphs are built one at a time: two builds must not make two instances of one file. */
   #building: Promise<unknown> = Promise.resolve();
   #providers = new Map<string, SourceProvider>();
   #garbage = new GarbageCollector();
+  readonly positions = new ModulePositions();
 
   constructor({ root, autoreload, checkMs = 1000, log = () => {} }: LoaderOptions) {
     this.#freshness = new Freshness(checkMs);
@@ -121,7 +138,12 @@ export class ModuleLoader {
    * (the hot path). `autoreload` overrides the loader's setting for this load.
    */
   load(path: string, autoreload?: boolean): LoadedModule | Promise<LoadedModule> {
-    return this.#records.get(path, () => this.#serially(() => this.#build(path)), autoreload);
+    const entry = this.#entry(pathToFileURL(path).href, autoreload);
+    return entry instanceof Promise ? entry.then(loaded) : loaded(entry);
+  }
+
+  #entry(url: string, autoreload?: boolean): Entry | Promise<Entry> {
+    return this.#records.get(url, () => this.#serially(() => this.#build(url)), autoreload);
   }
 
   /** The site config in force (checked like a module's files). */
@@ -133,7 +155,9 @@ export class ModuleLoader {
   async close(): Promise<void> {
     this.#garbage.stop();
     await this.#serially(async () => {
-      for (const record of this.#records.values()) await record.hot.run(this.#log, record.path);
+      for (const entry of this.#records.values()) {
+        if (isRecord(entry)) await entry.hot.run(this.#log, entry.path);
+      }
     });
   }
 
@@ -144,66 +168,85 @@ export class ModuleLoader {
   }
 
   /**
-   * Builds the graph under `path`: the modules whose files changed (and their importers) as
+   * Builds the graph under `url`: the modules whose files changed (and their importers) as
    * new records, the rest shared. The old versions' dispose callbacks run before any new code
-   * does; nothing of a graph that fails is kept.
+   * does; nothing of a graph that fails is kept but the failure itself.
    */
-  async #build(path: string): Promise<ModuleRecord> {
+  async #build(url: string): Promise<Entry> {
     const config = await this.siteConfig();
     const created = new Map<string, ModuleRecord>();
     const outer = enclosing.getStore() ?? [];
-    const entry = await this.#record(path, config, created, true, outer);
-    if (!created.has(path)) return entry;
+    try {
+      const entry = await this.#record(url, config, created, true, outer);
+      if (created.has(url)) await this.#evaluate(entry, created, outer);
+      return entry;
+    } catch (error) {
+      const files = new Map(config.files);
+      for (const record of created.values()) for (const [f, v] of record.own) files.set(f, v);
+      if (error instanceof Deno.errors.NotFound) {
+        files.set(fileURLToPath(url), await this.#freshness.seen(fileURLToPath(url)));
+      }
+      return { error, files, checkedAt: Date.now() };
+    }
+  }
+
+  /** Links and evaluates a graph's new records, then makes them the current versions. */
+  async #evaluate(
+    entry: ModuleRecord,
+    created: Map<string, ModuleRecord>,
+    outer: Map<string, ModuleRecord>[],
+  ): Promise<void> {
     for (const record of created.values()) record.files = this.#closure(record, created);
     try {
       await entry.module.link((specifier, referencing, extra) => {
         const key = requestKey(specifier, extra?.attributes?.type);
         const target = this.#byModule.get(referencing)?.links.get(key);
         if (target === undefined) throw new Error(`unlinked import "${specifier}"`);
-        return "module" in target ? target.module : target;
+        return isRecord(target) ? target.module : target;
       });
     } catch (e) {
-      throw e instanceof ModuleError ? e : await linkError(e, path, created);
+      throw e instanceof ModuleError ? e : await linkError(e, entry.path, created);
     }
     for (const record of created.values()) {
-      await this.#records.peek(record.path)?.hot.run(this.#log, record.path);
+      // Live from here on: a module importing this one while it evaluates sees its bindings.
+      record.exports = record.module.namespace as Exports;
+      const old = this.#records.peek(record.url);
+      if (isRecord(old)) await old.hot.run(this.#log, record.path);
     }
     try {
       await enclosing.run([created, ...outer], () => entry.module.evaluate());
     } catch (e) {
       for (const record of created.values()) await record.hot.run(this.#log, record.path);
-      throw this.#evaluationError(e, path, created);
+      throw this.#evaluationError(e, entry.path, created);
     }
     const now = Date.now();
     let replaced = 0;
     for (const record of created.values()) {
-      record.exports = record.module.namespace as Exports;
       record.checkedAt = now;
-      if (this.#records.peek(record.path)) replaced++;
-      this.#records.set(record.path, record);
+      if (isRecord(this.#records.peek(record.url))) replaced++;
+      this.#records.set(record.url, record);
     }
     if (replaced > 0) this.#garbage.replaced(replaced);
-    return entry;
   }
 
-  /** The record for `path` in this build: the current one if nothing in it changed, else new. */
+  /** The record for `url` in this build: the current one if nothing in it changed, else new. */
   async #record(
-    path: string,
+    url: string,
     config: SiteConfig,
     created: Map<string, ModuleRecord>,
     isEntry: boolean,
     outer: Map<string, ModuleRecord>[] = [],
   ): Promise<ModuleRecord> {
-    const done = created.get(path) ?? outer.find((c) => c.has(path))?.get(path);
+    const done = created.get(url) ?? outer.find((c) => c.has(url))?.get(url);
     if (done) return done;
-    const old = this.#records.peek(path);
-    if (old && !(await this.#freshness.changed(old.files))) return old;
+    const old = this.#records.peek(url);
+    if (isRecord(old) && !(await this.#freshness.changed(old.files))) return old;
 
-    const url = pathToFileURL(path).href;
+    const path = fileURLToPath(url);
     const provider = this.#providers.get(extname(path));
     if (provider && !isEntry) throw new Error(`${path} cannot be imported`);
     const own = new Map(config.files);
-    const hot = new HotContext(old?.hot.data);
+    const hot = new HotContext(isRecord(old) ? old.hot.data : undefined);
     let module: Module;
     let meta: unknown;
     if (path.endsWith(".json")) {
@@ -213,29 +256,20 @@ export class ModuleLoader {
       module = new SyntheticModule(["default"], function () {
         this.setExport("default", value);
       }, { identifier: url });
-    } else {
-      let code: string;
-      if (provider) {
-        const made = await provider.load(path, this.#freshness, this.#root);
-        for (const [file, seen] of made.files) own.set(file, seen);
-        ({ code, meta } = made);
-      } else {
-        const { source, seen } = await this.#freshness.read(path);
-        own.set(path, seen);
-        code = await transpile(path, url, source, config);
-      }
-      code = await withDynamicImports(code, path);
+    } else if (provider) {
+      const made = await provider.load(path, this.#freshness, this.#root);
+      for (const [file, seen] of made.files) own.set(file, seen);
+      meta = made.meta;
+      const code = await withDynamicImports(made.code, path);
       try {
-        module = new SourceTextModule(code, {
-          identifier: url,
-          initializeImportMeta: this.#importMeta({ url, path }, hot),
-        });
+        module = this.#module(code, url, path, hot);
       } catch (e) {
-        if (!(e instanceof SyntaxError)) throw e;
-        throw provider
-          ? await provider.syntaxError(path, code, meta, e)
-          : new ModuleError(`syntax error: ${e.message}`, path, { cause: e });
+        throw e instanceof SyntaxError ? await provider.syntaxError(path, code, meta, e) : e;
       }
+    } else {
+      const { source, seen } = await this.#freshness.read(path);
+      own.set(path, seen);
+      module = await this.#compile(path, url, source, config, hot);
     }
     const record: ModuleRecord = {
       path,
@@ -249,7 +283,7 @@ export class ModuleLoader {
       links: new Map(),
       hot,
     };
-    created.set(path, record);
+    created.set(url, record);
     this.#byModule.set(module, record);
     for (const request of (module as SourceTextModule).moduleRequests ?? []) {
       const { specifier, attributes } = request;
@@ -261,6 +295,41 @@ export class ModuleLoader {
     return record;
   }
 
+  /**
+   * A module of `source`: transpiled (keeping positions where it can), or, when V8 rejects
+   * what Deno's stripper left (an auto-accessor, a decorator it let through), compiled by swc.
+   */
+  async #compile(
+    path: string,
+    url: string,
+    source: string,
+    config: SiteConfig,
+    hot: HotContext,
+  ): Promise<Module> {
+    let swc = needsSwc(path);
+    for (;;) {
+      const { code, map } = await transpile(path, url, source, config, swc);
+      try {
+        const module = this.#module(await withDynamicImports(code, path), url, path, hot);
+        this.positions.set(url, map);
+        return module;
+      } catch (e) {
+        if (!(e instanceof SyntaxError)) throw e;
+        if (swc || /\.m?js$/.test(path)) {
+          throw new ModuleError(`syntax error: ${e.message}`, path, { cause: e, source });
+        }
+        swc = true;
+      }
+    }
+  }
+
+  #module(code: string, url: string, path: string, hot: HotContext): SourceTextModule {
+    return new SourceTextModule(code, {
+      identifier: url,
+      initializeImportMeta: this.#importMeta({ url, path }, hot),
+    });
+  }
+
   /** What a static import of `specifier` by `from` links to. */
   async #dependency(
     specifier: string,
@@ -270,23 +339,32 @@ export class ModuleLoader {
     created: Map<string, ModuleRecord>,
   ): Promise<ModuleRecord | Module> {
     const resolved = await resolveImport(specifier, from, config, this.#freshness);
-    if (resolved.kind === "host") return await this.#wrap(resolved.key, hostNamespace);
-    if (resolved.kind === "external") return await this.#wrap(resolved.url, nativeImport);
+    if (resolved.kind === "host") return await this.#wrap(resolved.key, type, hostNamespace);
+    if (resolved.kind === "external") return await this.#wrap(resolved.url, type, nativeImport);
     checkModuleType(specifier, resolved.path, type, from);
     try {
-      return await this.#record(resolved.path, config, created, false, enclosing.getStore());
+      return await this.#record(resolved.url, config, created, false, enclosing.getStore());
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
       throw await importError(`module not found: ${resolved.url}`, specifier, from.path);
     }
   }
 
-  /** A namespace from outside the graph as a module to link, made once per URL. */
-  #wrap(url: string, load: (url: string) => Promise<Record<string, unknown>>): Promise<Module> {
-    let wrapped = this.#wrapped.get(url);
+  /**
+   * A namespace from outside the graph as a module to link, made once per URL (and import
+   * type). A synthetic module copies the exports when it is made: the values and the module's
+   * state are the module's own, but a later reassignment of an `export let` is not seen.
+   */
+  #wrap(
+    url: string,
+    type: string | undefined,
+    load: (url: string, type?: string) => Promise<Record<string, unknown>>,
+  ): Promise<Module> {
+    const key = requestKey(url, type);
+    let wrapped = this.#wrapped.get(key);
     if (!wrapped) {
       wrapped = (async () => {
-        const ns = await load(url);
+        const ns = await load(url, type);
         const names = Object.keys(ns);
         const module = new SyntheticModule(names, function () {
           for (const name of names) this.setExport(name, ns[name]);
@@ -297,8 +375,8 @@ export class ModuleLoader {
         await module.evaluate();
         return module;
       })();
-      wrapped.catch(() => this.#wrapped.delete(url));
-      this.#wrapped.set(url, wrapped);
+      wrapped.catch(() => this.#wrapped.delete(key));
+      this.#wrapped.set(key, wrapped);
     }
     return wrapped;
   }
@@ -310,10 +388,10 @@ export class ModuleLoader {
     const visit = (r: ModuleRecord) => {
       if (seen.has(r)) return;
       seen.add(r);
-      const fromCreated = created.get(r.path) === r;
+      const fromCreated = created.get(r.url) === r;
       for (const [file, v] of fromCreated ? r.own : r.files) files.set(file, v);
       if (!fromCreated) return; // a reused record's files are its whole closure already
-      for (const link of r.links.values()) if ("module" in link) visit(link);
+      for (const link of r.links.values()) if (isRecord(link)) visit(link);
     };
     visit(record);
     return files;
@@ -322,76 +400,104 @@ export class ModuleLoader {
   /**
    * The `initializeImportMeta` of one module. Deno keeps each module's callback for good, so
    * it holds what import.meta needs (`from`, `hot`), never the module or its record: those
-   * would then stay alive with every version.
+   * would then stay alive with every version. The keys come in Deno's order.
    */
   #importMeta(from: Importer, hot: HotContext) {
     return (meta: ImportMeta) => {
       const m = meta as ImportMeta & { [IMPORT_HOOK]: unknown; hot: unknown };
       m.url = from.url;
+      m.main = false;
+      m.resolve = (...args: [string]) => resolveNow(String(args[0]), from, this.#configs.peek(""));
       m.filename = from.path;
       m.dirname = dirname(from.path);
-      m.main = false;
-      m.resolve = (specifier: string) =>
-        resolveNow(String(specifier), from, this.#configs.peek(""));
       m.hot = hot;
       Object.defineProperty(m, IMPORT_HOOK, {
-        value: (specifier: unknown, options?: ImportCallOptions) =>
-          this.#dynamicImport(String(specifier), options, from),
+        value: (specifier: unknown, options?: unknown) =>
+          this.#dynamicImport(specifier, options, from),
       });
     };
   }
 
   /** `import(specifier, options)` in a module: relative to it, the current version. */
-  async #dynamicImport(
-    specifier: string,
-    options: ImportCallOptions | undefined,
-    from: Importer,
-  ): Promise<unknown> {
+  async #dynamicImport(specifier: unknown, options: unknown, from: Importer): Promise<unknown> {
+    const type = importType(options);
     const resolved = await resolveImport(
-      specifier,
+      String(specifier),
       from,
       await this.siteConfig(),
       this.#freshness,
     );
+    // The module's own namespace, live (a static import's is a snapshot: see #wrap).
     if (resolved.kind === "host") return await hostNamespace(resolved.key);
-    if (resolved.kind === "external") return await import(resolved.url, options);
+    if (resolved.kind === "external") return await nativeImport(resolved.url, type);
     if (this.#providers.has(extname(resolved.path))) {
       throw new TypeError(`${resolved.path} cannot be imported`);
     }
-    checkModuleType(specifier, resolved.path, options?.with?.type, from);
-    const inBuild = enclosing.getStore() !== undefined;
-    return (await (inBuild ? this.#build(resolved.path) : this.load(resolved.path))).exports;
+    checkModuleType(String(specifier), resolved.path, type, from);
+    const entry = enclosing.getStore() !== undefined
+      ? await this.#build(resolved.url)
+      : await this.#entry(resolved.url);
+    if (isRecord(entry)) return entry.module.namespace;
+    // What the module threw, as `import()` rejects with it; a load error as it is.
+    const error = entry.error;
+    throw error instanceof ModuleError && error.thrown !== undefined ? error.thrown : error;
   }
 
   /** An error thrown while a new graph evaluated, at the first line of user code it names. */
   #evaluationError(e: unknown, entry: string, created: Map<string, ModuleRecord>): Error {
     if (e instanceof ModuleError) return e;
-    for (
-      const m of String(e instanceof Error ? e.stack : "").matchAll(/(file:\/\/\S+?):(\d+):(\d+)/g)
-    ) {
-      const file = fileURLToPath(m[1]);
-      if (!created.has(file)) continue;
+    const stack = String(e instanceof Error ? e.stack : "");
+    for (const m of stack.matchAll(/(file:\/\/\S+?):(\d+):(\d+)/g)) {
+      const record = created.get(m[1]);
+      if (!record) continue;
       let source: string | undefined;
       try {
-        source = Deno.readTextFileSync(file);
+        source = Deno.readTextFileSync(record.path);
       } catch { /* the excerpt is a convenience */ }
-      return new ModuleError(`${errorText(e)} (while the module loaded)`, file, {
-        line: Number(m[2]),
-        column: Number(m[3]),
+      const at = this.positions.original(record.url, Number(m[2]), Number(m[3]));
+      return new ModuleError(`${errorText(e)} (while the module loaded)`, record.path, {
+        ...at,
         source,
         cause: e,
+        thrown: e,
       });
     }
-    return new ModuleError(`${errorText(e)} (while the module loaded)`, entry, { cause: e });
+    return new ModuleError(`${errorText(e)} (while the module loaded)`, entry, {
+      cause: e,
+      thrown: e,
+    });
   }
+}
+
+/** A loaded module, or the failure of its graph thrown again. */
+function loaded(entry: Entry): LoadedModule {
+  if (isRecord(entry)) return entry;
+  throw (entry as Failure).error;
+}
+
+/** The `type` import attribute of `import(x, options)`, checked as `import()` checks it. */
+function importType(options: unknown): string | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("The second argument to import() must be an object");
+  }
+  const attributes = (options as { with?: unknown }).with;
+  if (attributes === undefined) return undefined;
+  if (typeof attributes !== "object" || attributes === null) {
+    throw new TypeError("The 'with' option of import() must be an object");
+  }
+  for (const value of Object.values(attributes)) {
+    if (typeof value !== "string") throw new TypeError("Import attribute values must be strings");
+  }
+  return (attributes as { type?: string }).type;
 }
 
 function errorText(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
-function nativeImport(url: string): Promise<Record<string, unknown>> {
-  return import(url);
+function nativeImport(url: string, type?: string): Promise<Record<string, unknown>> {
+  return type === undefined ? import(url) : import(url, { with: { type } });
 }
 
 function parseJson(path: string, source: string): unknown {
@@ -414,7 +520,7 @@ async function linkError(
   const specifier = /requested module '([^']+)'/.exec(errorText(e))?.[1];
   for (const record of specifier === undefined ? [] : created.values()) {
     const error = await importError(errorText(e), specifier!, record.path);
-    if (error instanceof ModuleError && error.line !== undefined) return error;
+    if (error.line !== undefined) return error;
   }
   return new ModuleError(errorText(e), entry, { cause: e });
 }

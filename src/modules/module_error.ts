@@ -19,12 +19,20 @@ export class ModuleError extends Error {
   override name = "ModuleError";
   readonly line?: number;
   readonly column?: number;
+  /** What the user's module threw while it loaded, when that is what went wrong. */
+  readonly thrown?: unknown;
 
   constructor(
     /** What went wrong, without the location. */
     readonly reason: string,
     readonly file: string,
-    where: { line?: number; column?: number; source?: string; cause?: unknown } = {},
+    where: {
+      line?: number;
+      column?: number;
+      source?: string;
+      cause?: unknown;
+      thrown?: unknown;
+    } = {},
   ) {
     const at = where.line === undefined
       ? file
@@ -32,6 +40,7 @@ export class ModuleError extends Error {
     super(`${at}: ${reason}`, { cause: where.cause });
     this.line = where.line;
     this.column = where.column;
+    this.thrown = where.thrown;
     const parts = [this.message];
     if (where.line !== undefined && where.source !== undefined) {
       parts.push(sourceExcerpt(where.source, where.line, where.column));

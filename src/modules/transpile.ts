@@ -1,10 +1,16 @@
-// A user's TypeScript or JSX source → JavaScript that V8 can link as a module, with an inline
-// source map so stack traces name the user's file, line and column. TypeScript goes through
-// Deno's own type stripper (node:module's stripTypeScriptTypes: swc inside Deno, the
-// transform `deno run` applies). It knows neither JSX nor decorators; files with those go
-// through swc built to WebAssembly, loaded the first time one turns up.
+// A user's source → JavaScript that V8 can link as a module, at the user's own lines and
+// columns wherever that can be had:
+// - JavaScript (.js, .mjs) runs as written, as under `deno run`.
+// - TypeScript goes through Deno's own type stripper (node:module's stripTypeScriptTypes: swc
+//   inside Deno, the transform `deno run` applies). Its position-keeping "strip" mode, with the
+//   elisions of its "transform" mode put back in place (exact_strip.ts), keeps every position.
+//   Enums, namespaces and parameter properties need the transform itself: positions then move,
+//   and a source map says where they came from (module_positions.ts).
+// - JSX and decorators, which Deno's stripper does not do, go through swc built to
+//   WebAssembly, loaded the first time such a file turns up; with a source map too.
 import { stripTypeScriptTypes } from "node:module";
 import { loadSwc, type SwcOptions } from "../deps.ts";
+import { reconcileElisions } from "./exact_strip.ts";
 import { ModuleError } from "./module_error.ts";
 import type { JsxOptions } from "./site_config.ts";
 
@@ -13,9 +19,11 @@ export interface TranspileOptions {
   legacyDecorators: boolean;
 }
 
-// A decorator (`@name` after a separator) or an auto-accessor. A false positive only sends a
-// file the slower way, through swc; nothing is lost.
-const NEEDS_SWC = /(?:^|[\s;{}(,])@[A-Za-z_$]|\baccessor\s+[#A-Za-z_$[]/m;
+export interface Transpiled {
+  code: string;
+  /** A source map (JSON) when the code's positions are not the source's. */
+  map?: string;
+}
 
 let swc: ReturnType<typeof loadSwc> | undefined;
 
@@ -23,50 +31,79 @@ let swc: ReturnType<typeof loadSwc> | undefined;
 // elision) with a source map; Node's newer typings only know "strip".
 const transform = (url: string) =>
   ({ mode: "transform", sourceMap: true, sourceUrl: url }) as unknown as { mode: "strip" };
+const INLINE_MAP = /\n\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
 
-/** JavaScript for the module at `path` (a .ts, .tsx, .js, .jsx, .mts or .mjs file). */
+/** Syntax that only swc compiles: JSX, and what Deno's stripper rejects (decorators). */
+export function needsSwc(path: string): boolean {
+  return /\.[jt]sx$/.test(path);
+}
+
+/** JavaScript for the module at `path`; `viaSwc` forces the swc route. */
 export async function transpile(
   path: string,
   url: string,
   source: string,
   options: TranspileOptions,
-): Promise<string> {
-  const jsx = /\.[jt]sx$/.test(path);
-  if (!jsx && !NEEDS_SWC.test(source)) {
-    try {
-      return stripTypeScriptTypes(source, transform(url));
-    } catch (e) {
-      throw located(path, source, e, /at \S+?:(\d+):(\d+)\s*$/);
-    }
-  }
-  const { transformSync } = await (swc ??= loadSwc());
-  const { jsx: j, legacyDecorators } = options;
+  viaSwc = needsSwc(path),
+): Promise<Transpiled> {
+  if (viaSwc) return await compileWithSwc(path, source, options);
+  if (/\.m?js$/.test(path)) return { code: source };
+  let transformed: string;
   try {
-    return transformSync(
+    transformed = stripTypeScriptTypes(source, transform(url));
+  } catch (e) {
+    throw located(path, source, e, /at \S+?:(\d+):(\d+)\s*$/);
+  }
+  const map = INLINE_MAP.exec(transformed);
+  const code = map ? transformed.slice(0, map.index) : transformed;
+  let stripped: string;
+  try {
+    stripped = stripTypeScriptTypes(source);
+  } catch (e) {
+    // Enums, namespaces, parameter properties: the transform is needed. Anything else the
+    // transform accepted and strip mode does not is decorators: swc's.
+    if ((e as { code?: string }).code !== "ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX") {
+      return await compileWithSwc(path, source, options);
+    }
+    return { code, map: map ? atob(map[1]) : undefined };
+  }
+  const exact = await reconcileElisions(stripped, code);
+  return exact === null ? { code, map: map ? atob(map[1]) : undefined } : { code: exact };
+}
+
+async function compileWithSwc(
+  path: string,
+  source: string,
+  { jsx, legacyDecorators }: TranspileOptions,
+): Promise<Transpiled> {
+  const { transformSync } = await (swc ??= loadSwc());
+  try {
+    const out = transformSync(
       source,
       swcOptions({
         filename: path,
-        sourceMaps: "inline",
+        sourceMaps: true,
         isModule: true,
         jsc: {
           target: "esnext",
-          parser: { syntax: "typescript", tsx: jsx, decorators: true },
+          parser: { syntax: "typescript", tsx: /x$/.test(path), decorators: true },
           transform: {
             decoratorVersion: legacyDecorators ? "2021-12" : "2022-03",
             legacyDecorator: legacyDecorators,
             react: {
-              runtime: j.runtime,
-              importSource: j.importSource,
-              pragma: j.factory,
-              pragmaFrag: j.fragmentFactory,
-              development: j.development,
+              runtime: jsx.runtime,
+              importSource: jsx.importSource,
+              pragma: jsx.factory,
+              pragmaFrag: jsx.fragmentFactory,
+              development: jsx.development,
               throwIfNamespace: false,
             },
           },
         },
         module: { type: "es6" },
       }),
-    ).code;
+    );
+    return { code: out.code, map: out.map };
   } catch (e) {
     throw swcError(path, source, String(e));
   }

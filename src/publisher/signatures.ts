@@ -35,7 +35,10 @@ async function parse(source: string, typescript: boolean, jsx = false): Promise<
   const { parse } = await (parser ??= loadBabelParser());
   return parse(source, {
     sourceType: "module",
-    plugins: [...(typescript ? ["typescript" as const] : []), ...(jsx ? ["jsx" as const] : [])],
+    plugins: [
+      ...(typescript ? ["typescript" as const, "decorators" as const] : []),
+      ...(jsx ? ["jsx" as const] : []),
+    ],
     errorRecovery: false,
   });
 }

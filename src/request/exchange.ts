@@ -44,8 +44,6 @@ export class Exchange {
   user?: string;
   /** How many internal redirects led here. */
   redirects = 0;
-  /** What user code holds: the public API of this exchange. */
-  readonly req: Req;
 
   #raw: Request;
   #headersOut?: Headers;
@@ -61,6 +59,7 @@ export class Exchange {
   #sessionObject?: Promise<Session>;
   #hooks?: Partial<Record<Phase, Hook[]>>;
   #outputFilters?: FilterFactory[];
+  #req?: Req;
 
   constructor(
     raw: Request,
@@ -74,7 +73,11 @@ export class Exchange {
   ) {
     this.#raw = raw;
     this.method = raw.method;
-    this.req = new RequestView(this);
+  }
+
+  /** What user code holds: the public API of this exchange (made on first use: static files never need it). */
+  get req(): Req {
+    return this.#req ??= new RequestView(this);
   }
 
   /** The Web Request (its body through the input filters, if any). */

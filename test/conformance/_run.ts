@@ -29,7 +29,9 @@ if (import.meta.main) {
       const module = await import(url);
       results[fixtureName(file)] = await module.index();
     } catch (e) {
-      results[fixtureName(file)] = { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+      results[fixtureName(file)] = {
+        error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+      };
     }
   }
   console.log(JSON.stringify(results));

@@ -77,11 +77,12 @@ const Named = class Inner {
 };
 const anonymous = class {};
 const computed = "dynamicKey";
+const staticKey = `static_${computed}` as const;
 class Computed {
   [computed](): string {
     return "computed method";
   }
-  static [`static_${computed}`] = "computed static";
+  static [staticKey] = "computed static";
 }
 
 export function index() {
@@ -115,8 +116,12 @@ export function index() {
       isError: err instanceof Error,
       string: String(err),
     },
-    stack: { peek: stack.peek(), isArray: Array.isArray(stack), mapped: stack.map((n) => n * 2).peek() },
+    stack: {
+      peek: stack.peek(),
+      isArray: Array.isArray(stack),
+      mapped: (stack.map((n) => n * 2) as Stack<number>).peek(),
+    },
     names: [Named.name, new Named().who(), anonymous.name, Temperature.name],
-    computed: [new Computed().dynamicKey(), (Computed as unknown as Record<string, string>).static_dynamicKey],
+    computed: [new Computed().dynamicKey(), Computed.static_dynamicKey],
   };
 }

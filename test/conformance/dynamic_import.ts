@@ -5,6 +5,7 @@ import { state } from "./_dyn/shared.ts";
 import { target as staticTarget } from "./_lib/dyn_target.ts";
 import { sharedFromHere } from "./_dyn/nested/inner.ts";
 import { join } from "node:path";
+import * as self from "./dynamic_import.ts";
 
 export async function index() {
   const relative = await import("./_dyn/shared.ts");
@@ -35,5 +36,6 @@ export async function index() {
     promiseSame: (await promise) === staticNs,
     builtin: builtin.join === join,
     data: data.default,
+    self: (await import("./dynamic_import.ts")) === self,
   };
 }

@@ -1,5 +1,5 @@
 // `export * as ns`: a module namespace object, as V8 makes it.
-import { inner, "string name" as quoted } from "./_nsx/outer.ts";
+import { "string name" as quoted, inner } from "./_nsx/outer.ts";
 import * as direct from "./_nsx/inner.ts";
 import * as outer from "./_nsx/outer.ts";
 

@@ -1,16 +1,20 @@
-// What functions show of themselves: name and length everywhere; the source text of
-// JavaScript functions. (A TypeScript function's text is the transpiler's output, which
-// `deno run` prints anew: that is left out here, see the report.)
+// What functions show of themselves: name, length and source text. A JavaScript function's
+// text is its source, as written. (A TypeScript function's text differs: `deno run` prints it
+// anew, modts keeps the types' columns as spaces so stack positions hold; an `import(` in it
+// reads `ɩmport(`: docs/publisher.md.)
 import { add, arrow } from "./_js/fn_source.js";
 
 function typed(a: number, b: string = "x", ...rest: unknown[]): string {
   return `${a}${b}${rest.length}`;
 }
-const typedArrow = async <T,>(value: T): Promise<T> => await value;
+const typedArrow = async <T>(value: T): Promise<T> => await value;
 class Holder {
   method(x: number): number {
     return x;
   }
+}
+function importer(): Promise<unknown> {
+  return import("./_js/module.mjs");
 }
 
 export function index() {
@@ -18,6 +22,7 @@ export function index() {
     typed: [typed.name, typed.length],
     typedArrow: [typedArrow.name, typedArrow.length],
     method: [Holder.prototype.method.name, Holder.prototype.method.length],
+    importer: [importer.name, importer.length],
     jsAdd: add.toString(),
     jsArrow: arrow.toString(),
     jsArrowName: arrow.name,

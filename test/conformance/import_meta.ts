@@ -21,7 +21,11 @@ export function index() {
     descriptors: Object.fromEntries(
       keys.map((k) => {
         const d = Object.getOwnPropertyDescriptor(m, k)!;
-        return [k, { writable: d.writable, enumerable: d.enumerable, configurable: d.configurable }];
+        return [k, {
+          writable: d.writable,
+          enumerable: d.enumerable,
+          configurable: d.configurable,
+        }];
       }),
     ),
     prototypeIsNull: Object.getPrototypeOf(m) === null,

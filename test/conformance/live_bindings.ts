@@ -2,6 +2,7 @@
 // namespace; an import binding cannot be assigned.
 import { count, fn, increment, label, late, relabel, viaVar } from "./_live/counter.ts";
 import * as counter from "./_live/counter.ts";
+import { viaFrom, viaImport } from "./_live/relay.ts";
 
 const atLoad = { count, label, late: late ?? null, viaVar, fn: fn() };
 
@@ -12,6 +13,7 @@ export function index() {
   let assignError = "no error";
   try {
     // @ts-expect-error -- assigning an import binding is the point
+    // deno-lint-ignore no-import-assign -- ditto
     count = 100;
   } catch (e) {
     assignError = `${(e as Error).name}: ${(e as Error).message}`;
@@ -21,6 +23,7 @@ export function index() {
     delta: count - before,
     returnedIsCurrent: returned === count,
     namespaceIsCurrent: counter.count === count,
+    relayedAreCurrent: viaImport === count && viaFrom === count,
     after: { label, late, viaVar, fn: fn() },
     assignError,
   };

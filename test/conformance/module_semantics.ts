@@ -5,9 +5,11 @@ import "./_order/a.ts";
 import "./_order/b.ts";
 import * as self from "./module_semantics.ts";
 import { z } from "zod";
+import { hashbang } from "./_order/hashbang.ts";
 
 log.push("fixture");
 
+// deno-lint-ignore no-var -- a top-level `var` must stay out of globalThis
 var topVar = "var";
 function topFunction(): string {
   return "function";
@@ -39,12 +41,14 @@ export function index() {
       // @ts-ignore -- ditto
       __dirname: typeof __dirname,
     },
+    hashbang,
     selfKeys: Object.keys(self),
     selfTag: Object.prototype.toString.call(self),
     realm: {
       array: [] instanceof Array,
       npmObject: z.object({}) instanceof Object,
-      npmArray: Array.isArray(z.array(z.number()).parse([1])) && z.array(z.number()).parse([1]) instanceof Array,
+      npmArray: Array.isArray(z.array(z.number()).parse([1])) &&
+        z.array(z.number()).parse([1]) instanceof Array,
       deno: typeof Deno,
       globalThis: typeof globalThis,
     },

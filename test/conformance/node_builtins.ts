@@ -21,13 +21,16 @@ export async function index() {
     dynamicSame: (await import("node:path")).join === join,
     sha256: createHash("sha256").update("conformance").digest("hex"),
     hmac: crypto.createHmac("sha1", "key").update("value").digest("base64"),
-    uuidShape: /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(randomUUID()),
+    uuidShape: /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(
+      randomUUID(),
+    ),
     webcrypto: crypto.webcrypto === globalThis.crypto,
     buffer: Buffer.from("hé").toString("base64"),
     here: basename(fileURLToPath(import.meta.url)),
     processIsGlobal: process === globalThis.process,
     event: await got,
     requireBuiltin: require("node:path").join === join,
-    requireResolve: require.resolve("./_cjs/legacy.cjs") === join(import.meta.dirname!, "_cjs/legacy.cjs"),
+    requireResolve:
+      require.resolve("./_cjs/legacy.cjs") === join(import.meta.dirname!, "_cjs/legacy.cjs"),
   };
 }

@@ -16,6 +16,7 @@ export async function index() {
     hello: await hello.json(),
     failStatus: fail.status,
     fail: await fail.text(),
-    resolved: import.meta.resolve("hono/http-exception"),
+    resolvedImportsIt: (await import(import.meta.resolve("hono/http-exception"))).HTTPException ===
+      HTTPException,
   };
 }

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import zodDefault from "zod";
 import * as zodNamespace from "zod";
+// deno-lint-ignore no-import-prefix -- the full specifier beside the mapped name is the point
 import { z as direct } from "npm:zod@3.25.76";
 import * as reexport from "./_npm/reexport.ts";
 
@@ -28,7 +29,8 @@ export async function index() {
     defaultIsZ: zodDefault === z,
     namespaceKeyCount: namespaceKeys.length,
     hasDefault: namespaceKeys.includes("default"),
-    reexportKeys: Object.keys(reexport).join() === namespaceKeys.filter((k) => k !== "default").join(),
+    reexportKeys:
+      Object.keys(reexport).join() === namespaceKeys.filter((k) => k !== "default").join(),
     reexportSame: reexport.z === z,
   };
 }

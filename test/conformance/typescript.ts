@@ -1,7 +1,9 @@
+// deno-lint-ignore-file no-namespace prefer-const -- TypeScript-only forms are the point
 // TypeScript-only syntax, transpiled as `deno run` does: enums, namespaces, parameter
 // properties, satisfies, assertions, overloads, abstract members, and import elision.
 import { area, Color as Colour, type Shape } from "./_ts/mixed.ts";
 import type { Options } from "./_ts/interfaces.ts";
+// deno-lint-ignore verbatim-module-syntax -- an interface imported as a value must be elided
 import { OnlyInterface } from "./_ts/interfaces.ts";
 import type * as TypeOnly from "./_ts/type_only.ts";
 import { log } from "./_ts/log.ts";
@@ -100,7 +102,7 @@ function withThis(this: { v: number }, add: number): number {
   return this.v + add;
 }
 
-const identity = <T,>(x: T): T => x;
+const identity = <T>(x: T): T => x;
 const config = { port: 8080, host: "localhost" } satisfies Record<string, string | number>;
 const tuple = ["a", 1] as const;
 const asserted = (<string> (<unknown> "12")).length;

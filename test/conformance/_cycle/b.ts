@@ -10,6 +10,7 @@ export const tdz = (() => {
   try {
     return aValue;
   } catch (e) {
+    // deno-lint-ignore no-unreachable -- reachable: reading the binding throws (TDZ)
     return `${(e as Error).name}: ${(e as Error).message}`;
   }
 })();

@@ -11,6 +11,7 @@ export const early = (() => {
   try {
     return fixtureConst;
   } catch (e) {
+    // deno-lint-ignore no-unreachable -- reachable: reading the binding throws (TDZ)
     return `${(e as Error).name}: ${(e as Error).message}`;
   }
 })();

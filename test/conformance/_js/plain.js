@@ -1,3 +1,4 @@
+// deno-fmt-ignore-file -- the spacing and parentheses are what is tested
 // Plain JavaScript: parsed as JavaScript, where `a < b > (c)` is two comparisons, not a call
 // with a type argument.
 export function comparisons() {

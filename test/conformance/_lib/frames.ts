@@ -1,4 +1,5 @@
-// Reads V8 stack traces: the frames that lie in one file, as `function@line:col`.
+// Helpers of the fixtures: stack frames that lie in one file (as `function@line:col`), and
+// outcomes of calls that may throw.
 
 /** The frames of `error.stack` in the file at `url`, innermost first. */
 export function framesIn(error: Error, url: string): string[] {
@@ -19,15 +20,6 @@ export function topFrame(error: Error, url: string): string | null {
 export function outcome<T>(fn: () => T): { value: T } | { threw: string } {
   try {
     return { value: fn() };
-  } catch (e) {
-    return { threw: describe(e) };
-  }
-}
-
-/** The same for a promise (or a function that may throw before it makes one). */
-export async function settled<T>(fn: () => Promise<T>): Promise<{ value: T } | { threw: string }> {
-  try {
-    return { value: await fn() };
   } catch (e) {
     return { threw: describe(e) };
   }

@@ -1,6 +1,7 @@
 export let count = 0;
 export let label = "start";
 export let late: string | undefined;
+// deno-lint-ignore no-var -- a `var` binding is one of the kinds tested
 export var viaVar = "var";
 export let fn = (): string => "first";
 

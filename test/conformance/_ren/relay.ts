@@ -1,10 +1,10 @@
 export {
+  "string-name" as stringName,
   a as b,
   default as fromDefault,
   original as renamed,
-  "string-name" as stringName,
 } from "./source.ts";
 export { default } from "./source.ts";
 export { shown as "another-string" } from "./source.ts";
 const local = "local";
-export { local as default2, local as "local-string" };
+export { local as "local-string", local as default2 };

@@ -1,0 +1,1 @@
+export const late = { name: "imported after the module evaluated" };
