@@ -224,7 +224,7 @@ function median(xs: number[]): number {
 await ensureWrk();
 const dir = await makeSite();
 const site = join(dir, "site");
-const run = ["run", "--allow-all", "--v8-flags=--no-compilation-cache"];
+const run = ["run", "--no-lock", "--allow-all", "--v8-flags=--no-compilation-cache"];
 const rows: Row[] = [
   {
     name: "raw-small",

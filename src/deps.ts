@@ -2,7 +2,6 @@
 // modts's third-party code, by full specifier and in this one file. Nothing in src/ uses a
 // bare import-map name: the server's modules (and mod.ts, which users reach by path) must
 // resolve under whatever deno.json is in force — a site's, a script's, or none.
-export { Hono } from "npm:hono@4.13.19";
 export { getMimeType } from "npm:hono@4.13.19/utils/mime";
 export {
   parse as parseCookies,

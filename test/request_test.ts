@@ -38,7 +38,7 @@ async function makeExchange(
       log: (m) => logs.push(m),
       ...env,
     },
-    "127.0.0.9",
+    { remoteAddr: { hostname: "127.0.0.9" } },
     {
       ...baseSettings({
         debug: false,
@@ -98,13 +98,15 @@ Deno.test("req: HEAD gets the headers and length, no body", async () => {
 Deno.test("req: flush streams what was written, then the rest", async () => {
   const ex = await makeExchange();
   const gate = Promise.withResolvers<void>();
-  const res = await ex.run(async ({ req: r }) => {
-    r.headersOut.set("x-streamed", "yes");
-    r.write("first;");
-    await r.flush();
-    await gate.promise;
-    r.write("second;");
-    return r.respond("tail");
+  const res = await ex.run({
+    handle: async ({ req: r }) => {
+      r.headersOut.set("x-streamed", "yes");
+      r.write("first;");
+      await r.flush();
+      await gate.promise;
+      r.write("second;");
+      return r.respond("tail");
+    },
   });
   // The response arrived before the handler finished.
   assert.equal(res.headers.get("x-streamed"), "yes");
@@ -118,10 +120,12 @@ Deno.test("req: flush streams what was written, then the rest", async () => {
 
 Deno.test("req: an error after flush truncates the stream and is logged", async () => {
   const ex = await makeExchange();
-  const res = await ex.run(async ({ req: r }) => {
-    r.write("partial");
-    await r.flush();
-    throw new Error("late failure");
+  const res = await ex.run({
+    handle: async ({ req: r }) => {
+      r.write("partial");
+      await r.flush();
+      throw new Error("late failure");
+    },
   });
   await assert.rejects(res.text());
   assert.match(logs.at(-1)!, /error after the response started: Error: late failure/);

@@ -343,3 +343,27 @@ export const index = () => ({ VERSION, odd: isOdd(7), resolved: import.meta.reso
     resolved: "npm:is-odd@3.0.1",
   });
 });
+
+Deno.test("what the dispatcher needs is not reachable from user code", async () => {
+  const root = await tempTree({
+    "peek.ts": `
+import type { Req } from "modts";
+export async function index(req: Req) {
+  const session = await req.session();
+  const r = req as unknown as Record<string, unknown>;
+  const s = session as unknown as Record<string, unknown>;
+  const internals = ["site", "settings", "run", "cleanup", "takeSession", "target", "parts", "respondWith"];
+  return {
+    req: internals.filter((k) => r[k] !== undefined),
+    session: ["handle", "close"].filter((k) => s[k] !== undefined),
+    own: Object.keys(req).sort(),
+  };
+}`,
+  });
+  await using s = await serveRoot(root);
+  assert.deepEqual(await (await s.fetch("/peek")).json(), {
+    req: [],
+    session: [],
+    own: ["filename", "method", "options", "path", "pathInfo"],
+  });
+});

@@ -10,12 +10,13 @@ import { debugPage, statusPage } from "../http/error_pages.ts";
 import { HttpError } from "../http/status.ts";
 import { type UrlParts, urlParts } from "../http/url_parts.ts";
 import type { AccessLog } from "../log/access_log.ts";
-import { Exchange, type SiteEnv } from "../request/exchange.ts";
+import { Exchange, type Peer, type SiteEnv } from "../request/exchange.ts";
 import { type Target, virtualTarget } from "./target.ts";
-import type { HandlerRegistry } from "./registry.ts";
+import type { Handler, HandlerRegistry } from "./registry.ts";
 import type { Resolution, Resolver } from "./resolve.ts";
 
-type Content = (ex: Exchange) => Response | Promise<Response>;
+/** What answers a request that names something: a handler, a mounted app, the diagnostics. */
+type Content = Pick<Handler, "handle">;
 
 /**
  * null for a client's request; else an internal one (an internal redirect, whose request
@@ -48,24 +49,24 @@ export class Dispatcher {
    * settings, a cached static file), and then no promise is created at all: on a small
    * static file each await cost about a microsecond, a tenth of the whole request.
    */
-  dispatch(raw: Request, remoteAddr: string): Response | Promise<Response> {
-    return this.#route(raw, urlParts(raw.url), remoteAddr, null);
+  dispatch(raw: Request, peer: Peer): Response | Promise<Response> {
+    return this.#route(raw, urlParts(raw.url), peer, null);
   }
 
   // Written without closures on the synchronous path: this runs for every request.
   #route(
     raw: Request,
     url: UrlParts,
-    remoteAddr: string,
+    peer: Peer,
     from: Origin,
   ): Response | Promise<Response> {
     try {
       const r = this.resolver.resolve(url.pathname);
-      if (!(r instanceof Promise)) return this.#settings(raw, url, r, remoteAddr, from);
-      return r.then((r) => this.#settings(raw, url, r, remoteAddr, from))
-        .catch((e) => this.#failed(raw, url, remoteAddr, from, e));
+      if (!(r instanceof Promise)) return this.#settings(raw, url, r, peer, from);
+      return r.then((r) => this.#settings(raw, url, r, peer, from))
+        .catch((e) => this.#failed(raw, url, peer, from, e));
     } catch (e) {
-      return this.#failed(raw, url, remoteAddr, from, e);
+      return this.#failed(raw, url, peer, from, e);
     }
   }
 
@@ -73,26 +74,26 @@ export class Dispatcher {
     raw: Request,
     url: UrlParts,
     r: Resolution,
-    remoteAddr: string,
+    peer: Peer,
     from: Origin,
   ): Response | Promise<Response> {
     const s = this.directories.settingsFor(r.dir);
     return s instanceof Promise
-      ? s.then((s) => this.#handle(raw, url, r, s, remoteAddr, from))
-      : this.#handle(raw, url, r, s, remoteAddr, from);
+      ? s.then((s) => this.#handle(raw, url, r, s, peer, from))
+      : this.#handle(raw, url, r, s, peer, from);
   }
 
   #failed(
     raw: Request,
     url: UrlParts,
-    remoteAddr: string,
+    peer: Peer,
     from: Origin,
     e: unknown,
     s?: Settings,
     ex?: Exchange,
   ): Response | Promise<Response> {
-    const error = this.#error(e, raw, url, remoteAddr, from, s, ex);
-    return this.#finish(raw, url, remoteAddr, error, from, ex);
+    const error = this.#error(e, raw, url, peer, from, s, ex);
+    return this.#finish(raw, url, peer, error, from, ex);
   }
 
   #handle(
@@ -100,14 +101,15 @@ export class Dispatcher {
     url: UrlParts,
     r: Resolution,
     s: Settings,
-    remoteAddr: string,
+    peer: Peer,
     from: Origin,
   ): Response | Promise<Response> {
     if (s.mount) {
       const mount = s.mount;
       const file = `${this.site.root}${mount.path}/${DIRECTORY_FILE}`;
       const target = virtualTarget(file, mount.path, mountPathInfo(url, mount.path));
-      return this.#serve(raw, url, target, s, remoteAddr, from, (q) => callMount(q, mount, url));
+      const app = { handle: (q: Exchange) => callMount(q, mount, url) };
+      return this.#serve(raw, url, target, s, peer, from, app);
     }
     // A file really named so is served as itself; any other use of the name is the page.
     const named = r.type === "target" && r.target.pathInfo === "";
@@ -116,23 +118,23 @@ export class Dispatcher {
       const urlDir = `${r.dir.slice(this.site.root.length)}/`;
       const file = `${r.dir}/${DIAGNOSTICS_NAME}`;
       const target = virtualTarget(file, `${urlDir}${DIAGNOSTICS_NAME}`, "");
-      const page = () => diagnosticsPage(s, urlDir);
-      return this.#serve(raw, url, target, s, remoteAddr, from, page);
+      const page = { handle: () => diagnosticsPage(s, urlDir) };
+      return this.#serve(raw, url, target, s, peer, from, page);
     }
     if (r.type === "redirect") {
       const location = r.location + url.search;
       const res = new Response(null, { status: 301, headers: { location } });
-      return this.#finish(raw, url, remoteAddr, res, from);
+      return this.#finish(raw, url, peer, res, from);
     }
     if (r.type === "status") {
-      return this.#failed(raw, url, remoteAddr, from, new HttpError(r.status), s);
+      return this.#failed(raw, url, peer, from, new HttpError(r.status), s);
     }
     const kind = r.target.kind;
     const handler = s.handlers[kind as ServedKind] === false ? undefined : this.registry.get(kind);
     if (!handler) {
-      return this.#failed(raw, url, remoteAddr, from, new HttpError(404), s);
+      return this.#failed(raw, url, peer, from, new HttpError(404), s);
     }
-    return this.#serve(raw, url, r.target, s, remoteAddr, from, (q) => handler.handle(q));
+    return this.#serve(raw, url, r.target, s, peer, from, handler);
   }
 
   /** Runs the phases and the content for a request that names something. */
@@ -141,11 +143,11 @@ export class Dispatcher {
     url: UrlParts,
     target: Target,
     s: Settings,
-    remoteAddr: string,
+    peer: Peer,
     from: Origin,
     content: Content,
   ): Response | Promise<Response> {
-    const ex = new Exchange(raw, url, target, this.site, remoteAddr, s);
+    const ex = new Exchange(raw, url, target, this.site, peer, s);
     if (from?.ex) {
       ex.takeSession(from.ex);
       ex.user = from.ex.user;
@@ -156,16 +158,16 @@ export class Dispatcher {
     const phases = h.access.length + h.authen.length + h.authz.length + h.fixup.length > 0;
     let res: Response | Promise<Response>;
     try {
-      res = ex.run(phases ? (q) => this.#phases(q, s, content, 0) : content);
+      res = ex.run(phases ? { handle: (q) => this.#phases(q, s, content, 0) } : content);
     } catch (e) {
-      return this.#failed(raw, url, remoteAddr, from, e, s, ex);
+      return this.#failed(raw, url, peer, from, e, s, ex);
     }
     return res instanceof Promise
       ? res.then(
-        (res) => this.#respond(raw, url, remoteAddr, res, ex, s, from),
-        (e) => this.#failed(raw, url, remoteAddr, from, e, s, ex),
+        (res) => this.#respond(raw, url, peer, res, ex, s, from),
+        (e) => this.#failed(raw, url, peer, from, e, s, ex),
       )
-      : this.#respond(raw, url, remoteAddr, res, ex, s, from);
+      : this.#respond(raw, url, peer, res, ex, s, from);
   }
 
   /** The phases before the content, from phase `i`; synchronous while the hooks are. */
@@ -184,14 +186,14 @@ export class Dispatcher {
       }
       if (outcome !== "continue") return ended(ex, outcome, s);
     }
-    return content(ex);
+    return content.handle(ex);
   }
 
   /** The handler's response through the output filters and compression. */
   #respond(
     raw: Request,
     url: UrlParts,
-    remoteAddr: string,
+    peer: Peer,
     res: Response,
     ex: Exchange,
     s: Settings,
@@ -201,14 +203,13 @@ export class Dispatcher {
       const filters = ex.outputFilters.length > 0
         ? [...s.outputFilters, ...ex.outputFilters]
         : s.outputFilters;
-      res = filterOutput(res, filters, ex.req);
+      // `ex.req` is made on first use: only when there is a filter to hand it to.
+      if (filters.length > 0) res = filterOutput(res, filters, ex.req);
       if (s.compress) {
-        return compress(res, ex.req).then((res) =>
-          this.#finish(raw, url, remoteAddr, res, from, ex)
-        );
+        return compress(res, ex.req).then((res) => this.#finish(raw, url, peer, res, from, ex));
       }
     }
-    return this.#finish(raw, url, remoteAddr, res, from, ex);
+    return this.#finish(raw, url, peer, res, from, ex);
   }
 
   /**
@@ -219,20 +220,20 @@ export class Dispatcher {
   #finish(
     raw: Request,
     url: UrlParts,
-    remoteAddr: string,
+    peer: Peer,
     res: Response | Promise<Response>,
     from: Origin,
     ex?: Exchange,
   ): Response | Promise<Response> {
     return res instanceof Promise
-      ? res.then((res) => this.#complete(raw, url, remoteAddr, res, from, ex))
-      : this.#complete(raw, url, remoteAddr, res, from, ex);
+      ? res.then((res) => this.#complete(raw, url, peer, res, from, ex))
+      : this.#complete(raw, url, peer, res, from, ex);
   }
 
   #complete(
     raw: Request,
     url: UrlParts,
-    remoteAddr: string,
+    peer: Peer,
     res: Response,
     from: Origin,
     ex?: Exchange,
@@ -244,7 +245,7 @@ export class Dispatcher {
       this.accessLog.record({
         raw,
         url,
-        remoteAddr,
+        remoteAddr: peer.remoteAddr.hostname,
         user: ex?.user,
         status: res.status,
         bytes: res.headers.get("content-length"),
@@ -274,7 +275,7 @@ export class Dispatcher {
     e: unknown,
     raw: Request,
     url: UrlParts,
-    remoteAddr: string,
+    peer: Peer,
     from: Origin,
     s?: Settings,
     ex?: Exchange,
@@ -292,7 +293,7 @@ export class Dispatcher {
     if (doc === undefined || from?.errorDocument || (ex && ex.redirects >= MAX_REDIRECTS)) {
       return page;
     }
-    return this.#errorDocument(doc, page, raw, remoteAddr, ex).catch((err) => {
+    return this.#errorDocument(doc, page, raw, peer, ex).catch((err) => {
       this.site.log(`error document ${doc} for ${page.status} failed: ${err}`);
       return page;
     });
@@ -306,13 +307,13 @@ export class Dispatcher {
     doc: string,
     page: Response,
     raw: Request,
-    remoteAddr: string,
+    peer: Peer,
     ex?: Exchange,
   ) {
     const target = new URL(doc, raw.url);
     const inner = new Request(target, { headers: raw.headers });
     const origin = { ex, errorDocument: true };
-    const res = await this.#route(inner, urlParts(target.href), remoteAddr, origin);
+    const res = await this.#route(inner, urlParts(target.href), peer, origin);
     if (res.status !== 200) {
       await res.body?.cancel();
       return page;
@@ -334,7 +335,7 @@ export class Dispatcher {
       body: raw.bodyUsed ? null : raw.body,
       signal: raw.signal,
     });
-    return Promise.resolve(this.#route(next, urlParts(target.href), ex.remoteAddr, { ex }));
+    return Promise.resolve(this.#route(next, urlParts(target.href), ex.peer, { ex }));
   }
 }
 

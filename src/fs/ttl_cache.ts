@@ -1,3 +1,5 @@
+import { coarseNow } from "./clock.ts";
+
 /**
  * A bounded map whose entries are trusted for `ttlMs`. It keeps file-system checks off the hot
  * path: a file is looked at no more than once per `ttlMs`, and URLs made up by a client cannot
@@ -9,7 +11,7 @@ export class TtlCache<K, V> {
   constructor(readonly ttlMs: number, readonly maxEntries = 10_000) {}
 
   /** The cached value, or undefined when absent or older than the TTL. */
-  get(key: K, now = Date.now()): V | undefined {
+  get(key: K, now = coarseNow()): V | undefined {
     const hit = this.#entries.get(key);
     if (hit === undefined) return undefined;
     if (now - hit.at >= this.ttlMs) {
@@ -19,7 +21,7 @@ export class TtlCache<K, V> {
     return hit.value;
   }
 
-  set(key: K, value: V, now = Date.now()): V {
+  set(key: K, value: V, now = coarseNow()): V {
     this.#entries.delete(key);
     if (this.#entries.size >= this.maxEntries) {
       this.#entries.delete(this.#entries.keys().next().value as K);
@@ -37,7 +39,7 @@ export class TtlCache<K, V> {
     key: K,
     compute: () => Promise<T>,
   ): T | Promise<T> {
-    const now = Date.now();
+    const now = coarseNow();
     const hit = this.get(key, now);
     if (hit !== undefined) return hit;
     const p = compute().then(

@@ -1,5 +1,6 @@
 // Whether the files something was built from (a module graph, a page and its includes) have
 // changed since: shared by the module loader and the page cache.
+import { coarseNow } from "../fs/clock.ts";
 import { type FileStat, StatCache, statOrNull } from "../fs/stat.ts";
 
 /** What a file was when it was read. */
@@ -85,7 +86,7 @@ export class FreshCache<T extends Tracked> {
    */
   get(key: string, build: () => Promise<T>, autoreload = this.autoreload): T | Promise<T> {
     const hit = this.#entries.get(key);
-    if (hit && (!autoreload || Date.now() - hit.checkedAt < this.ttlMs)) return hit;
+    if (hit && (!autoreload || coarseNow() - hit.checkedAt < this.ttlMs)) return hit;
     let pending = this.#pending.get(key);
     if (!pending) {
       pending = this.#fresh(key, build).finally(() => this.#pending.delete(key));
@@ -110,7 +111,7 @@ export class FreshCache<T extends Tracked> {
   async #fresh(key: string, build: () => Promise<T>): Promise<T> {
     const hit = this.#entries.get(key);
     if (hit && !(await this.freshness.changed(hit.files))) {
-      hit.checkedAt = Date.now();
+      hit.checkedAt = coarseNow();
       return hit;
     }
     const built = await build();

@@ -6,6 +6,7 @@
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type JsoncParseError, parseJsonc, printParseErrorCode } from "../deps.ts";
+import { coarseNow } from "../fs/clock.ts";
 import type { FileVersion, Freshness, Tracked } from "./freshness.ts";
 import { EMPTY_IMPORT_MAP, type ImportMap, parseImportMap } from "./import_map.ts";
 
@@ -118,7 +119,7 @@ export async function loadSiteConfig(root: string, freshness: Freshness): Promis
     legacyDecorators: compilerOptions.experimentalDecorators === true,
     packages: await packages(root, freshness, files),
     files,
-    checkedAt: Date.now(),
+    checkedAt: coarseNow(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { HttpError } from "../http/status.ts";
-import type { FieldValue, Form, Req, Upload } from "../api/request.ts";
+import type { FieldValue, Form, Upload } from "../api/request.ts";
+import type { Exchange } from "../request/exchange.ts";
 import type { Param, ParamType } from "./signatures.ts";
 
 const TRUE = new Set(["true", "1", "on", "yes"]);
@@ -87,14 +88,14 @@ function convert(name: string, type: ParamType, values: FieldValue[]): unknown {
  * leaves the parameter to its default, or is a 400 when the parameter is required. Unknown
  * fields are dropped.
  */
-export function buildArguments(params: Param[], form: Form, req: Req): unknown[] {
-  return params.map(({ name, optional, type }) => {
+export function buildArguments(params: Param[], form: Form, ex: Exchange): unknown[] {
+  return params.map(({ name, listName, optional, type }) => {
     if (name === null) return undefined;
-    if (name === "req") return req;
+    if (name === "req") return ex.req;
     if (name === "form") return form;
-    const listed = form.getAll(`${name}[]`);
+    const listed = form.getAll(listName!);
     let values = listed.length === 0 ? form.getAll(name) : [...form.getAll(name), ...listed];
-    if (type !== "any") values = values.filter((v) => v !== "");
+    if (type !== "any" && values.includes("")) values = values.filter((v) => v !== "");
     if (values.length === 0) {
       if (optional) return undefined;
       throw new HttpError(400, `Missing required parameter "${name}" (${describe(type)}).`);

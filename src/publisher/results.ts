@@ -5,6 +5,10 @@ const HTML_END = /<\/html>\s*$/i;
 
 /** SPEC §3: html when it starts with `<!doctype`/`<html` or ends with `</html>`. */
 export function guessTextType(text: string): string {
+  // Most text has neither a `<` first nor a `>` last: no regex for it (a small call's cost).
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  if (first !== 60 /* < */ && first > 32 && last !== 62 /* > */ && last > 32) return PLAIN_TEXT;
   return HTML_START.test(text) || HTML_END.test(text.slice(-100))
     ? "text/html; charset=utf-8"
     : PLAIN_TEXT;
@@ -47,31 +51,28 @@ function isRenderable(value: object): value is { toString(): string | Promise<st
  * a content type the code set wins over the guess.
  */
 export function resultResponse(ex: Exchange, result: unknown): Response | Promise<Response> {
-  if (result instanceof Response) {
-    return ex.withCookies(ex.method === "HEAD" ? new Response(null, result) : result);
-  }
-  const type = (guess: string) => ex.contentType ??= guess;
-  if (result === null || result === undefined) {
-    return ex.respond();
-  }
+  if (result === null || result === undefined) return ex.respond();
   switch (typeof result) {
     case "string":
-      type(guessTextType(result));
+      ex.contentType ??= guessTextType(result);
       return ex.respond(result);
     case "number":
     case "bigint":
     case "boolean":
-      type(PLAIN_TEXT);
+      ex.contentType ??= PLAIN_TEXT;
       return ex.respond(String(result));
     case "function":
       throw new TypeError("a published function returned a function");
   }
+  if (result instanceof Response) {
+    return ex.withCookies(ex.method === "HEAD" ? new Response(null, result) : result);
+  }
   if (result instanceof Uint8Array || result instanceof ArrayBuffer) {
-    type("application/octet-stream");
+    ex.contentType ??= "application/octet-stream";
     return ex.respond(new Uint8Array(result as ArrayBuffer) as Uint8Array<ArrayBuffer>);
   }
   if (result instanceof ReadableStream) {
-    type("application/octet-stream");
+    ex.contentType ??= "application/octet-stream";
     return ex.respond(result.pipeThrough(
       new TransformStream<unknown, Uint8Array<ArrayBuffer>>({
         transform(chunk, controller) {
@@ -81,13 +82,15 @@ export function resultResponse(ex: Exchange, result: unknown): Response | Promis
     ));
   }
   if (isRenderable(result as object)) {
-    type("text/html; charset=utf-8");
-    return Promise.resolve(result.toString()).then((html) => ex.respond(String(html)));
+    ex.contentType ??= "text/html; charset=utf-8";
+    return Promise.resolve((result as { toString(): unknown }).toString()).then((html) =>
+      ex.respond(String(html))
+    );
   }
   if (isIterable(result as object)) {
-    type(PLAIN_TEXT);
+    ex.contentType ??= PLAIN_TEXT;
     return ex.respond(streamOf(result as AsyncIterable<unknown>));
   }
-  type("application/json");
+  ex.contentType ??= "application/json";
   return ex.respond(JSON.stringify(result));
 }

@@ -16,6 +16,8 @@ export type ParamType =
 export interface Param {
   /** null for a destructured parameter, which receives nothing. */
   name: string | null;
+  /** `name[]`, the PHP-style field that fills it as a list (made once, not per request). */
+  listName: string | null;
   optional: boolean;
   type: ParamType;
 }
@@ -110,8 +112,10 @@ function paramsOf(fn: Node): Param[] {
     if (p.type === "RestElement") break;
     const target = p.type === "AssignmentPattern" ? p.left : p;
     const annotation = target.typeAnnotation?.typeAnnotation;
+    const name = target.type === "Identifier" ? target.name : null;
     out.push({
-      name: target.type === "Identifier" ? target.name : null,
+      name,
+      listName: name === null ? null : `${name}[]`,
       optional: p.type === "AssignmentPattern" || target.optional === true ||
         unionHasUndefined(annotation),
       type: annotation || p.type !== "AssignmentPattern"

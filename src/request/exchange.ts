@@ -12,7 +12,7 @@ import type { ModuleLoader } from "../modules/loader.ts";
 import type { SessionManager } from "../session/manager.ts";
 import type { SessionHandle } from "../session/session.ts";
 import { CookieJar } from "./cookies.ts";
-import { type Form, parseForm } from "./form.ts";
+import { addBody, type Form, queryForm } from "./form.ts";
 import { type Bytes, joinChunks, Output } from "./output.ts";
 import { RequestView } from "./request_view.ts";
 
@@ -29,6 +29,14 @@ export interface SiteEnv {
   /** User code: modules, pages and `_directory.ts`, one graph for the site. */
   modules: ModuleLoader;
   log(message: string): void;
+}
+
+/**
+ * Who is on the other end: `Deno.serve`'s handler info. Its address is read only when used
+ * (each read is a call into Deno, and most requests never need it).
+ */
+export interface Peer {
+  readonly remoteAddr: { readonly hostname: string };
 }
 
 /** The content type of plain text answers, spelt as fetch spells a text body's. */
@@ -67,7 +75,7 @@ export class Exchange {
     readonly parts: UrlParts,
     readonly target: Target,
     readonly site: SiteEnv,
-    readonly remoteAddr: string,
+    readonly peer: Peer,
     /** The effective `_directory.ts` settings of the target's directory. */
     readonly settings: Settings,
   ) {
@@ -88,6 +96,10 @@ export class Exchange {
   /** The incoming headers. A getter: Deno builds them on first access, which has a cost. */
   get headers(): Headers {
     return this.#raw.headers;
+  }
+
+  get remoteAddr(): string {
+    return this.peer.remoteAddr.hostname;
   }
 
   get isHttps(): boolean {
@@ -186,10 +198,12 @@ export class Exchange {
    * path); otherwise the response is whichever comes first: the handler's, or the streamed
    * one that `flush()` starts.
    */
-  run(handler: (ex: Exchange) => Response | Promise<Response>): Response | Promise<Response> {
+  run(
+    handler: { handle(ex: Exchange): Response | Promise<Response> },
+  ): Response | Promise<Response> {
     let result;
     try {
-      result = handler(this);
+      result = handler.handle(this);
     } catch (e) {
       if (this.#session) return this.#endSession(false).then(() => Promise.reject(e));
       throw e;
@@ -248,9 +262,12 @@ export class Exchange {
   loadForm(): Form | Promise<Form> {
     if (this.#form) return this.#form;
     if (this.#formParsing) return this.#formParsing;
-    const parsed = parseForm(
+    const query = queryForm(this.parts.search);
+    // GET and HEAD bodies carry no form (and reading headers has a cost on the hot path).
+    if (this.method === "GET" || this.method === "HEAD") return this.#form = query;
+    const parsed = addBody(
       this.#raw,
-      this.parts.search,
+      query,
       {
         maxBodySize: this.settings.maxBodySize,
         maxInMemory: MAX_IN_MEMORY,

@@ -50,21 +50,24 @@ export interface FormLimits {
   uploadDir: string;
 }
 
+/** The fields of the query string (`search`: `?…` or ""). */
+export function queryForm(search: string): Form {
+  const form = new Form();
+  addQuery(form, search);
+  return form;
+}
+
 /**
- * Parses the query string, then an urlencoded or multipart body (other bodies are left
+ * Adds the fields of an urlencoded or multipart body to `form` (other bodies are left
  * alone). `track` receives each temporary file as soon as it exists, so that the caller
  * can remove it whatever happens next. Synchronous when there is no body to read.
  */
-export function parseForm(
+export function addBody(
   raw: Request,
-  search: string,
+  form: Form,
   limits: FormLimits,
   track: (path: string) => void,
 ): Form | Promise<Form> {
-  const form = new Form();
-  addQuery(form, search);
-  // GET and HEAD bodies carry no form (and reading headers has a cost on the hot path).
-  if (raw.method === "GET" || raw.method === "HEAD") return form;
   const type = raw.headers.get("content-type")?.toLowerCase();
   if (type === undefined) return form;
   if (
