@@ -27,6 +27,7 @@ Deno.test({
     const build = await new Deno.Command(Deno.execPath(), {
       args: [
         "compile",
+        "--no-lock",
         "--allow-read",
         "--allow-write",
         "--allow-net",
