@@ -34,7 +34,9 @@ Deno.test("public/: index, assets and the calculator demo", async () => {
   // cards.tsx (JSX) imports the same entries module as the page: one instance.
   const cards = await s.fetch("/cards");
   assert.equal(cards.headers.get("content-type"), "text/html; charset=utf-8");
-  assert.match(await cards.text(), /<li><strong>Eve<\/strong>: &lt;b&gt;hi&lt;\/b&gt;<\/li>/);
+  const cardsHtml = await cards.text();
+  assert.ok(cardsHtml.startsWith('<!doctype html><html lang="en">'), cardsHtml.slice(0, 40));
+  assert.match(cardsHtml, /<li><strong>Eve<\/strong>: &lt;b&gt;hi&lt;\/b&gt;<\/li>/);
   const source = await s.fetch("/calc.ts");
   assert.ok(!(await source.text()).includes("export function"));
 });

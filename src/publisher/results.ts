@@ -46,6 +46,11 @@ function isRenderable(value: object): value is { toString(): string | Promise<st
   return "tag" in value && "props" in value && value.toString !== Object.prototype.toString;
 }
 
+/** A whole document rendered from JSX (`<html>…`) gets the doctype JSX cannot write. */
+function withDoctype(html: string): string {
+  return /^<html[\s>]/i.test(html) ? `<!doctype html>${html}` : html;
+}
+
 /**
  * A published value as the response (SPEC §3, "Results"). `req.write` output comes first;
  * a content type the code set wins over the guess.
@@ -84,7 +89,7 @@ export function resultResponse(ex: Exchange, result: unknown): Response | Promis
   if (isRenderable(result as object)) {
     ex.contentType ??= "text/html; charset=utf-8";
     return Promise.resolve((result as { toString(): unknown }).toString()).then((html) =>
-      ex.respond(String(html))
+      ex.respond(withDoctype(String(html)))
     );
   }
   if (isIterable(result as object)) {
