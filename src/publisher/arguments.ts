@@ -1,9 +1,11 @@
 import { HttpError } from "../http/status.ts";
-import type { FieldValue, Form, Upload } from "../api/request.ts";
+import type { FieldValue, Upload } from "../api/request.ts";
+import type { Form } from "../request/form.ts";
 import type { Exchange } from "../request/exchange.ts";
 import type { Param, ParamType } from "./signatures.ts";
 
 const TRUE = new Set(["true", "1", "on", "yes"]);
+const NONE: readonly FieldValue[] = [];
 const FALSE = new Set(["false", "0", "off", "no"]);
 
 function bad(name: string, type: ParamType, got: FieldValue | FieldValue[]): HttpError {
@@ -43,23 +45,26 @@ function toNumber(name: string, type: ParamType, v: FieldValue): number {
   return n;
 }
 
-function convert(name: string, type: ParamType, values: FieldValue[]): unknown {
-  const one = () => {
-    if (values.length > 1) throw bad(name, type, values);
-    return values[0];
-  };
+/** The one value a single-valued type takes; several are a 400. */
+function only(name: string, type: ParamType, values: readonly FieldValue[]): FieldValue {
+  if (values.length > 1) throw bad(name, type, [...values]);
+  return values[0];
+}
+
+/** `values` converted to `type`; lists are copies (user code may change them). */
+function convert(name: string, type: ParamType, values: readonly FieldValue[]): unknown {
   switch (type) {
     case "any":
-      return values.length === 1 ? values[0] : values;
+      return values.length === 1 ? values[0] : [...values];
     case "string": {
-      const v = one();
+      const v = only(name, type, values);
       if (typeof v !== "string") throw bad(name, type, v);
       return v;
     }
     case "number":
-      return toNumber(name, type, one());
+      return toNumber(name, type, only(name, type, values));
     case "boolean": {
-      const v = one();
+      const v = only(name, type, values);
       const lower = typeof v === "string" ? v.toLowerCase() : "";
       if (TRUE.has(lower)) return true;
       if (FALSE.has(lower)) return false;
@@ -67,17 +72,17 @@ function convert(name: string, type: ParamType, values: FieldValue[]): unknown {
     }
     case "string[]":
       for (const v of values) if (typeof v !== "string") throw bad(name, type, v);
-      return values;
+      return [...values];
     case "number[]":
       return values.map((v) => toNumber(name, type, v));
     case "upload": {
-      const v = one();
+      const v = only(name, type, values);
       if (typeof v === "string") throw bad(name, type, v);
       return v;
     }
     case "upload[]":
       for (const v of values) if (typeof v === "string") throw bad(name, type, v);
-      return values as Upload[];
+      return [...values] as Upload[];
   }
 }
 
@@ -93,15 +98,16 @@ export function buildArguments(params: Param[], form: Form, ex: Exchange): unkno
     if (name === null) return undefined;
     if (name === "req") return ex.req;
     if (name === "form") return form;
-    const listed = form.getAll(listName!);
-    let values = listed.length === 0 ? form.getAll(name) : [...form.getAll(name), ...listed];
+    const named = form.values(name);
+    const listed = form.values(listName!);
+    let values = listed === undefined ? named ?? NONE : [...named ?? NONE, ...listed];
     if (type !== "any" && values.includes("")) values = values.filter((v) => v !== "");
     if (values.length === 0) {
       if (optional) return undefined;
       throw new HttpError(400, `Missing required parameter "${name}" (${describe(type)}).`);
     }
     // `name[]` is a list even with one value, as PHP reads it.
-    if (type === "any" && listed.length > 0) return values;
+    if (type === "any" && listed !== undefined) return [...values];
     return convert(name, type, values);
   });
 }

@@ -25,6 +25,11 @@ export class Form implements FormApi {
     return this.#fields.get(name) ?? [];
   }
 
+  /** The values of `name`, undefined for none (no empty array made per lookup). */
+  values(name: string): readonly FieldValue[] | undefined {
+    return this.#fields.get(name);
+  }
+
   has(name: string): boolean {
     return this.#fields.has(name);
   }
@@ -88,11 +93,15 @@ function addQuery(form: Form, search: string): void {
     for (const [k, v] of new URLSearchParams(search)) form.add(k, v);
     return;
   }
-  for (const pair of search.slice(1).split("&")) {
-    if (pair === "") continue;
-    const eq = pair.indexOf("=");
-    if (eq === -1) form.add(pair, "");
-    else form.add(pair.slice(0, eq), pair.slice(eq + 1));
+  for (let at = 1; at < search.length;) {
+    let end = search.indexOf("&", at);
+    if (end === -1) end = search.length;
+    if (end > at) {
+      const eq = search.indexOf("=", at);
+      if (eq === -1 || eq > end) form.add(search.slice(at, end), "");
+      else form.add(search.slice(at, eq), search.slice(eq + 1, end));
+    }
+    at = end + 1;
   }
 }
 
