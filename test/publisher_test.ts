@@ -374,7 +374,9 @@ Deno.test("publisher: editing an imported helper reloads the modules that import
     `let n = 100;\nexport const greet = () => "v2:";\nexport const hits = () => ++n;`,
   );
   assert.equal(await until(s, "/a", "v2:101"), "v2:101");
-  assert.equal(await (await s.fetch("/b")).text(), "b102");
+  // b's own check comes due within the TTL too (not necessarily on the same request as a's);
+  // calls of its old version count on the old helper, so the new one still stands at 101.
+  assert.equal(await until(s, "/b", "b102"), "b102");
 });
 
 Deno.test("publisher: modules use npm and node imports, import.meta and top-level await", async () => {
