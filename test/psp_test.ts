@@ -166,6 +166,26 @@ Deno.test("psp: compiled pages are reused from disk after a restart, until an in
   }
 });
 
+Deno.test("psp: a disk cache entry from an older modts is compiled again", async () => {
+  const root = await tempTree({ "page.psp": "<%= 6 * 7 %>" });
+  const dataDir = await Deno.makeTempDir();
+  {
+    await using first = await serveRoot(root, { dataDir });
+    assert.equal(await (await first.fetch("/page.psp")).text(), "42");
+  }
+  // As modts wrote it before pages were modules: no format, a function expression.
+  const cache = `${dataDir}/psp-cache`;
+  for (const { name } of Deno.readDirSync(cache)) {
+    const entry = JSON.parse(await Deno.readTextFile(`${cache}/${name}`));
+    delete entry.format;
+    entry.compiled.code = "(async function () { return 'stale'; })";
+    await Deno.writeTextFile(`${cache}/${name}`, JSON.stringify(entry));
+  }
+  await using second = await serveRoot(root, { dataDir });
+  assert.equal(await (await second.fetch("/page.psp")).text(), "42");
+  assert.equal(second.logs.filter((l) => l.startsWith("psp: compiled")).length, 1);
+});
+
 Deno.test("psp: with --no-autoreload a page is never recompiled", async () => {
   const root = await tempTree({ "frozen.psp": "one" });
   await using s = await serveRoot(root, { autoreload: false, fsTtl: 0 });

@@ -6,7 +6,11 @@ import { join } from "node:path";
 import type { CompiledPage } from "./compile.ts";
 import type { Origin } from "./expand.ts";
 
+/** What compiled code looks like; entries of another format are compiled again. */
+const FORMAT = 2; // 2: an ES module (1 was a function expression)
+
 interface Entry {
+  format: number;
   page: string;
   compiled: CompiledPage;
   origins: Origin[];
@@ -40,7 +44,7 @@ export class DiskCache {
     if (text === null) return null;
     try {
       const entry = JSON.parse(text) as Entry;
-      if (entry.page !== page) return null;
+      if (entry.format !== FORMAT || entry.page !== page) return null;
       const hashes = await hashAll(sources);
       const same = Object.keys(hashes).length === Object.keys(entry.hashes).length &&
         Object.entries(hashes).every(([file, hash]) => entry.hashes[file] === hash);
@@ -57,7 +61,13 @@ export class DiskCache {
     origins: Origin[],
     sources: Map<string, string>,
   ): Promise<void> {
-    const entry: Entry = { page, compiled, origins, hashes: await hashAll(sources) };
+    const entry: Entry = {
+      format: FORMAT,
+      page,
+      compiled,
+      origins,
+      hashes: await hashAll(sources),
+    };
     await Deno.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const path = await this.#path(page);
     // Written aside and renamed, so a reader never sees half an entry.
