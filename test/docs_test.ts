@@ -1,5 +1,6 @@
 // The TypeScript examples in the README and docs/ are code a user would copy: each must pass
-// `deno check` as a module of a site whose deno.json maps `modts` to this mod.ts.
+// `deno check` as a module of a site whose deno.json maps `modts` to this mod.ts (and
+// `modts/client` to client.ts), beside the demo's calc.ts for the client's examples.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PROJECT } from "./helpers.ts";
@@ -20,10 +21,14 @@ Deno.test("every ```ts example in the README and docs/ type-checks against modts
     }
   }
   assert.ok(examples.length >= 5, `found ${examples.length} examples`);
+  await Deno.copyFile(join(PROJECT, "public/calc.ts"), join(dir, "calc.ts"));
   await Deno.writeTextFile(
     join(dir, "deno.json"),
     JSON.stringify({
-      imports: { modts: new URL("../mod.ts", import.meta.url).href },
+      imports: {
+        "modts": new URL("../mod.ts", import.meta.url).href,
+        "modts/client": new URL("../client.ts", import.meta.url).href,
+      },
       unstable: ["kv"],
     }),
   );

@@ -31,6 +31,11 @@ export interface DirectoryConfig {
   compress?: boolean;
   /** Serves `modts-info` in this directory and below: the effective settings. */
   diagnostics?: boolean;
+  /**
+   * Serves `modts-openapi.json` in this directory and below: an OpenAPI 3.1 document of the
+   * functions its modules publish.
+   */
+  openapi?: boolean;
   /** The realm of the Basic challenge a hook's 401 carries. */
   realm?: string;
 }

@@ -4,10 +4,11 @@ import { type OptionSpec, UsageError } from "../config/options.ts";
 import { type FileKind, fileKind } from "../dispatch/names.ts";
 import type { Diagnostic } from "../dispatch/registry.ts";
 import { DIRECTORY_FILE } from "../directory/directories.ts";
-import { baseSettings, merge } from "../directory/settings.ts";
+import { merge } from "../directory/settings.ts";
 import type { ModuleLoader } from "../modules/loader.ts";
-import { defaultRegistry, DIRECTORY_INDEX } from "../server/handlers.ts";
+import { defaultRegistry } from "../server/handlers.ts";
 import { parseFlags } from "./flags.ts";
+import { offlineSettings } from "./offline_settings.ts";
 import { typeCheck, typeCheckUnavailable } from "./type_check.ts";
 
 export const checkHelp = `Usage: modts check ROOT [--no-types]
@@ -39,12 +40,7 @@ async function checkDirectories(
   modules: ModuleLoader,
   found: Diagnostic[],
 ): Promise<Diagnostic[]> {
-  const base = baseSettings({
-    debug: false,
-    autoreload: false,
-    maxBodySize: 0,
-    directoryIndex: DIRECTORY_INDEX,
-  });
+  const base = offlineSettings();
   const out: Diagnostic[] = [];
   for (const file of files) {
     if (!file.endsWith(`/${DIRECTORY_FILE}`) || found.some((d) => d.file === file)) continue;

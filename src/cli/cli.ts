@@ -1,6 +1,7 @@
 import { UsageError } from "../config/options.ts";
 import { check, checkHelp } from "./check.ts";
 import { create, createHelp } from "./create.ts";
+import { openapi, openapiHelp } from "./openapi.ts";
 import { serve, serveHelp } from "./serve.ts";
 import { version, versionHelp } from "./version.ts";
 
@@ -8,6 +9,7 @@ const COMMANDS: Record<string, { run(args: string[]): number | Promise<number>; 
   serve: { run: serve, help: serveHelp },
   check: { run: check, help: checkHelp },
   create: { run: create, help: createHelp },
+  openapi: { run: openapi, help: openapiHelp },
   version: { run: version, help: versionHelp },
 };
 
@@ -19,6 +21,7 @@ Commands:
   serve [ROOT]   serve a document root (default: public/)
   check ROOT     check the modules, pages and settings under ROOT
   create DIR     scaffold a new site in DIR
+  openapi ROOT   print an OpenAPI 3.1 document of the functions published under ROOT
   version        print the versions of modts and its parts
 
 modts COMMAND --help tells more.

@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import denoJson from "../../deno.json" with { type: "json" };
 import { UsageError } from "../config/options.ts";
-import { MODTS_URL } from "../modules/host_modules.ts";
+import { HOST_IMPORTS } from "../modules/host_modules.ts";
 import { parseFlags } from "./flags.ts";
 import { SCAFFOLD } from "./scaffold.ts";
 
@@ -27,7 +27,7 @@ function siteConfig(): string {
   const main = fileURLToPath(new URL("../../main.ts", import.meta.url));
   const start = denoJson.tasks.start.replace(/\bmain\.ts serve$/, `${main} serve public`);
   const check = `deno run --no-lock -A ${main} check public`;
-  return JSON.stringify({ imports: { modts: MODTS_URL }, tasks: { start, check } }, null, 2);
+  return JSON.stringify({ imports: { ...HOST_IMPORTS }, tasks: { start, check } }, null, 2);
 }
 
 export async function create(args: string[]): Promise<number> {

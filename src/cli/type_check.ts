@@ -5,7 +5,7 @@
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Diagnostic } from "../dispatch/registry.ts";
-import { MODTS_URL } from "../modules/host_modules.ts";
+import { HOST_IMPORTS } from "../modules/host_modules.ts";
 import type { SiteConfig } from "../modules/site_config.ts";
 
 /** Why types cannot be checked from this process, or null when they can. */
@@ -24,7 +24,7 @@ export function typeCheckUnavailable(): string | null {
 
 /** The config `deno check` runs with: the site's, made absolute, with its packages. */
 function checkConfig(site: SiteConfig): Record<string, unknown> {
-  const imports: Record<string, string> = { modts: MODTS_URL };
+  const imports: Record<string, string> = { ...HOST_IMPORTS };
   for (const [name, version] of site.packages?.ranges ?? []) {
     imports[name] = `npm:${name}@${version}`;
     imports[`${name}/`] = `npm:/${name}@${version}/`;

@@ -19,6 +19,7 @@ export interface Settings {
   handlers: Readonly<Record<ServedKind, boolean>>;
   compress: boolean;
   diagnostics: boolean;
+  openapi: boolean;
   realm: string;
   hooks: Readonly<Record<Phase, readonly Hook[]>>;
   inputFilters: readonly FilterFactory[];
@@ -44,6 +45,7 @@ export function baseSettings(server: {
     handlers: { static: true, module: true, page: true },
     compress: false,
     diagnostics: false,
+    openapi: false,
     realm: "modts",
     hooks: { access: [], authen: [], authz: [], fixup: [], log: [], cleanup: [] },
     inputFilters: [],
@@ -73,6 +75,7 @@ const CONFIG_KEYS = new Set<string>(
     "handlers",
     "compress",
     "diagnostics",
+    "openapi",
     "realm",
   ] satisfies (keyof DirectoryConfig)[],
 );
@@ -133,6 +136,7 @@ export function merge(parent: Settings, exports: Exports, file: string, urlDir: 
   bool("autoreload");
   bool("compress");
   bool("diagnostics");
+  bool("openapi");
   const records = ["options", "session", "errorDocuments", "handlers"] as const;
   for (const k of records) {
     check(file, k, config[k] === undefined || typeof config[k] === "object", "an object");
@@ -189,6 +193,7 @@ export function merge(parent: Settings, exports: Exports, file: string, urlDir: 
     handlers: { ...parent.handlers, ...config.handlers },
     compress: config.compress ?? parent.compress,
     diagnostics: config.diagnostics ?? parent.diagnostics,
+    openapi: config.openapi ?? parent.openapi,
     realm: config.realm ?? parent.realm,
     hooks,
     inputFilters: filters("inputFilters"),

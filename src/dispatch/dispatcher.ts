@@ -1,4 +1,3 @@
-import { DIAGNOSTICS_NAME, diagnosticsPage } from "../directory/diagnostics.ts";
 import type { Directories } from "../directory/directories.ts";
 import { compress, filterOutput } from "../directory/filters.ts";
 import { DIRECTORY_FILE } from "../directory/directories.ts";
@@ -6,7 +5,8 @@ import { callMount, mountPathInfo } from "../directory/mount.ts";
 import { type Outcome, runPhase, statusError } from "../directory/phases.ts";
 import type { ServedKind } from "../api/directory.ts";
 import type { Settings } from "../directory/settings.ts";
-import { debugPage, statusPage } from "../http/error_pages.ts";
+import { prefersJson } from "../http/accept.ts";
+import { debugPage, statusJson, statusPage } from "../http/error_pages.ts";
 import { HttpError } from "../http/status.ts";
 import { type UrlParts, urlParts } from "../http/url_parts.ts";
 import type { AccessLog } from "../log/access_log.ts";
@@ -15,7 +15,7 @@ import { type Target, virtualTarget } from "./target.ts";
 import type { Handler, HandlerRegistry } from "./registry.ts";
 import type { Resolution, Resolver } from "./resolve.ts";
 
-/** What answers a request that names something: a handler, a mounted app, the diagnostics. */
+/** What answers a request that names something: a handler, a mounted app, a built-in page. */
 type Content = Pick<Handler, "handle">;
 
 /**
@@ -113,12 +113,13 @@ export class Dispatcher {
     }
     // A file really named so is served as itself; any other use of the name is the page.
     const named = r.type === "target" && r.target.pathInfo === "";
-    if (s.diagnostics && !named && url.pathname.endsWith(`/${DIAGNOSTICS_NAME}`)) {
+    const builtin = named ? undefined : this.registry.builtinPage(s, url.pathname);
+    if (builtin) {
       // Through the phases like any page: a protected directory protects it too.
       const urlDir = `${r.dir.slice(this.site.root.length)}/`;
-      const file = `${r.dir}/${DIAGNOSTICS_NAME}`;
-      const target = virtualTarget(file, `${urlDir}${DIAGNOSTICS_NAME}`, "");
-      const page = { handle: () => diagnosticsPage(s, urlDir) };
+      const file = `${r.dir}/${builtin.name}`;
+      const target = virtualTarget(file, `${urlDir}${builtin.name}`, "");
+      const page = { handle: () => builtin.render(s, r.dir, urlDir, this.site) };
       return this.#serve(raw, url, target, s, peer, from, page);
     }
     if (r.type === "redirect") {
@@ -269,7 +270,8 @@ export class Dispatcher {
 
   /**
    * The response for an error: an `HttpError`'s status (the directory's error document for it
-   * if there is one), else a logged 500 — the debug page when the directory has debug on.
+   * if there is one), else a logged 500 — the debug page when the directory has debug on. A
+   * client that asks for JSON gets the error as JSON, never an HTML error document.
    */
   #error(
     e: unknown,
@@ -280,11 +282,15 @@ export class Dispatcher {
     s?: Settings,
     ex?: Exchange,
   ): Response | Promise<Response> {
+    const json = prefersJson(raw.headers.get("accept"));
     if (!(e instanceof HttpError)) {
       // Frames of user modules at the user's own lines (src/modules/module_positions.ts).
       const stack = this.site.modules.positions.mapStack(String(e instanceof Error ? e.stack : e));
       this.site.log(`error serving ${url.pathname}: ${stack}`);
-      if (s?.debug) return debugPage(e, url.pathname, stack);
+      if (s?.debug) return debugPage(e, url.pathname, stack, json);
+    }
+    if (json) {
+      return e instanceof HttpError ? statusJson(e.status, e.message, e.headers) : statusJson(500);
     }
     const page = e instanceof HttpError
       ? statusPage(e.status, e.message, e.headers)

@@ -1,5 +1,6 @@
 import { type LoaderOptions, ModuleLoader, type SourceProvider } from "../modules/loader.ts";
-import type { Exchange } from "../request/exchange.ts";
+import type { Settings } from "../directory/settings.ts";
+import type { Exchange, SiteEnv } from "../request/exchange.ts";
 import type { FileKind } from "./names.ts";
 
 /** A problem `main.ts check` reports. */
@@ -23,16 +24,47 @@ export interface Handler {
 }
 
 /**
- * Which handler serves which kind of file. The dispatcher only asks this registry, so the
- * publisher and server pages plug in by registering a kind; a kind with no handler (such as
- * "source") is never served.
+ * A page modts serves itself, under a name no file there takes (`DIR/modts-info`), in a
+ * directory whose settings turn it on.
+ */
+export interface BuiltinPage {
+  /** The last segment of its URL. */
+  name: string;
+  enabled(settings: Settings): boolean;
+  /** The page for the directory `dir` (at `urlDir`, ending in `/`). */
+  render(
+    settings: Settings,
+    dir: string,
+    urlDir: string,
+    site: SiteEnv,
+  ): Response | Promise<Response>;
+}
+
+/**
+ * Which handler serves which kind of file, and which built-in pages exist. The dispatcher only
+ * asks this registry, so the publisher and server pages plug in by registering a kind; a kind
+ * with no handler (such as "source") is never served.
  */
 export class HandlerRegistry {
   #handlers = new Map<FileKind, Handler>();
+  #pages: BuiltinPage[] = [];
 
   register(kind: FileKind, handler: Handler): this {
     this.#handlers.set(kind, handler);
     return this;
+  }
+
+  /** Adds a built-in page (the diagnostics, the OpenAPI document). */
+  page(page: BuiltinPage): this {
+    this.#pages.push(page);
+    return this;
+  }
+
+  /** The built-in page `pathname` names in a directory with the settings `s`, if any. */
+  builtinPage(s: Settings, pathname: string): BuiltinPage | undefined {
+    for (const page of this.#pages) {
+      if (page.enabled(s) && pathname.endsWith(`/${page.name}`)) return page;
+    }
   }
 
   get(kind: FileKind): Handler | undefined {

@@ -15,6 +15,17 @@ export function statusPage(status: number, detail?: string, headers?: HeadersIni
   return new Response(body, { status, headers: h });
 }
 
+/**
+ * The same for a client that asks for JSON (src/http/accept.ts): `{"status", "error"}`, the
+ * error being the detail (safe to show, as on the page) or the reason phrase.
+ */
+export function statusJson(status: number, detail?: string, headers?: HeadersInit): Response {
+  const h = new Headers(headers);
+  h.set("content-type", "application/json");
+  const error = detail || statusText(status);
+  return new Response(JSON.stringify({ status, error }), { status, headers: h });
+}
+
 /** modts's own source folder, and the runtime's: frames from there are not the user's code. */
 const MODTS_SRC = new URL("../", import.meta.url).href;
 const INTERNAL_FRAME = new RegExp(`^\\s+at .*(?:${RegExp.escape(MODTS_SRC)}|\\(?(?:ext|node):)`);
@@ -35,9 +46,18 @@ function splitStack(stack: string): { own: string; internal: string[] } {
  * that nothing downstream mistakes it for success (mod_python's MODPYTHON-151 and -167).
  * Frames of modts and of the runtime are folded under the user's own.
  */
-export function debugPage(error: unknown, where: string, stack?: string): Response {
+export function debugPage(
+  error: unknown,
+  where: string,
+  stack?: string,
+  json = false,
+): Response {
   const err = error instanceof Error ? error : new Error(String(error));
   const { own, internal } = splitStack(stack ?? err.stack ?? `${err.name}: ${err.message}`);
+  if (json) {
+    const body = { status: 500, error: `${err.name}: ${err.message}`, stack: own };
+    return Response.json(body, { status: 500 });
+  }
   const folded = internal.length === 0
     ? ""
     : `<details><summary>${internal.length} frames of modts and the runtime</summary>

@@ -4,7 +4,7 @@
 // `npm:`, `jsr:`, `node:`, URLs and other local kinds (CommonJS) are Deno's own loader's.
 import { fileURLToPath } from "node:url";
 import type { FileVersion, Freshness } from "./freshness.ts";
-import { isHostName, isHostUrl, MODTS_URL } from "./host_modules.ts";
+import { HOST_IMPORTS, isHostName, isHostUrl } from "./host_modules.ts";
 import { resolveSpecifier } from "./import_map.ts";
 import { ModuleError } from "./module_error.ts";
 import type { SiteConfig } from "./site_config.ts";
@@ -84,7 +84,7 @@ async function fromPackageJson(
 
 /** `import.meta.resolve`: synchronous, so a package.json name gets its declared range. */
 export function resolveNow(specifier: string, from: Importer, config?: SiteConfig): string {
-  if (isHostName(specifier)) return MODTS_URL;
+  if (isHostName(specifier)) return HOST_IMPORTS[specifier];
   const url = config ? resolveSpecifier(config.importMap, specifier, from.url) : null;
   if (url !== null) return url;
   const name = PACKAGE_NAME.exec(specifier)?.[1];

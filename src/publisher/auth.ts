@@ -16,6 +16,16 @@ export function isGuarded(chain: unknown[]): boolean {
   );
 }
 
+/** The realm a challenge on the way to the target names: the innermost `__auth_realm__`. */
+export function realmOf(chain: unknown[]): string {
+  let realm = "unknown";
+  for (const level of chain) {
+    const levelRealm = own(level, "__auth_realm__");
+    if (typeof levelRealm === "string") realm = levelRealm;
+  }
+  return realm;
+}
+
 /**
  * `__auth__`, `__access__` and `__auth_realm__` on the module and on every object passed on
  * the way to the target, outermost first (the innermost realm wins). Sets `req.user`.

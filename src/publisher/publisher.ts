@@ -1,22 +1,18 @@
 import type { Diagnostic, Handler } from "../dispatch/registry.ts";
-import { statusPage } from "../http/error_pages.ts";
+import { HttpError } from "../http/status.ts";
 import type { Exports, LoadedModule, ModuleLoader } from "../modules/loader.ts";
 import { ModuleError } from "../modules/module_error.ts";
 import type { Exchange } from "../request/exchange.ts";
 import type { Form } from "../request/form.ts";
-import { buildArguments } from "./arguments.ts";
+import { buildArguments, positionalArguments } from "./arguments.ts";
 import { authorize, isGuarded } from "./auth.ts";
+import { positionalCall } from "./positional.ts";
 import { resultResponse } from "./results.ts";
-import {
-  type Param,
-  readHiddenMembers,
-  readRuntimeSignature,
-  readSignatures,
-  type Signatures,
-} from "./signatures.ts";
-import { type AnyFunction, type HiddenMembers, type Traversal, traverse } from "./traverse.ts";
+import { allowedMethods } from "./methods.ts";
+import { type Param, readRuntimeSignature } from "./signatures.ts";
+import { type ModuleSource, readSource } from "./source.ts";
+import { type AnyFunction, type Traversal, traverse } from "./traverse.ts";
 
-const DEFAULT_METHODS = ["GET", "HEAD", "POST"];
 const MAX_ROUTES = 1000;
 
 interface Route extends Traversal {
@@ -25,38 +21,14 @@ interface Route extends Traversal {
   guarded: boolean;
 }
 
-/** GET, HEAD and POST, plus what a function lists in its own `methods` property. */
-function allowedMethods(target: unknown): string[] {
-  const extra = typeof target === "function" && Object.hasOwn(target, "methods")
-    ? (target as unknown as { methods: unknown }).methods
-    : undefined;
-  return Array.isArray(extra)
-    ? [...new Set([...DEFAULT_METHODS, ...extra.map((m) => String(m).toUpperCase())])]
-    : DEFAULT_METHODS;
-}
-
-/** What the publisher reads from one version of a module's sources, once. */
-interface Source {
-  signatures: Signatures;
-  /** `private`/`protected` members of the classes in the module and the files it imports. */
-  hidden: HiddenMembers;
+/** A module version's sources as `readSource` gives them, and its routes. */
+interface Source extends ModuleSource {
   /** What each path info named (filled as requests come). */
   routes: Map<string, Route>;
 }
 
-/** A module's signatures, and the hidden members of every TypeScript file it was built from. */
-async function readSource(module: LoadedModule): Promise<Source> {
-  const tsx = (file: string) => file.endsWith(".tsx");
-  const signatures = await readSignatures(await Deno.readTextFile(module.path), tsx(module.path));
-  const hidden: HiddenMembers = new Map();
-  for (const file of module.files.keys()) {
-    if (!/\.tsx?$/.test(file)) continue;
-    const source = await Deno.readTextFile(file).catch(() => "");
-    for (const [name, members] of await readHiddenMembers(source, tsx(file))) {
-      hidden.set(name, new Set([...hidden.get(name) ?? [], ...members]));
-    }
-  }
-  return { signatures, hidden, routes: new Map() };
+async function routedSource(module: LoadedModule): Promise<Source> {
+  return { ...await readSource(module), routes: new Map() };
 }
 
 /** The publisher (SPEC §3): a URL names an export of a `.ts` module, which is called. */
@@ -84,7 +56,7 @@ export class Publisher implements Handler {
   #source(module: LoadedModule): Source | Promise<Source> {
     let source = this.#sources.get(module.exports);
     if (!source) {
-      source = readSource(module).then((s) => {
+      source = routedSource(module).then((s) => {
         this.#sources.set(module.exports, s);
         return s;
       });
@@ -114,7 +86,7 @@ export class Publisher implements Handler {
   #publish(ex: Exchange, module: LoadedModule, source: Source): Response | Promise<Response> {
     const route = this.#route(module.exports, source, ex.target.pathInfo);
     if (!route.allowed.includes(ex.method)) {
-      return statusPage(405, undefined, { allow: route.allowed.join(", ") });
+      throw new HttpError(405, undefined, { allow: route.allowed.join(", ") });
     }
     if (route.guarded) {
       return authorize(ex.req, route.chain).then(() => this.#call(ex, route, source));
@@ -126,7 +98,7 @@ export class Publisher implements Handler {
   #call(ex: Exchange, route: Route, source: Source): Response | Promise<Response> {
     if (typeof route.target !== "function") return resultResponse(ex, route.target);
     const form = ex.loadForm();
-    const params = source.signatures.get(route.path) ??
+    const params = source.signatures.get(route.path)?.params ??
       this.#runtimeParams(route.target as AnyFunction);
     if (form instanceof Promise || params instanceof Promise) {
       return Promise.all([form, params]).then(([f, p]) => this.#apply(ex, route, f, p));
@@ -134,11 +106,30 @@ export class Publisher implements Handler {
     return this.#apply(ex, route, form, params);
   }
 
+  /**
+   * Arguments by field name, or by position for modts's client (src/client/wire.ts), whose
+   * plain results then go as JSON.
+   */
   #apply(ex: Exchange, route: Route, form: Form, params: Param[]): Response | Promise<Response> {
-    const fn = route.target as AnyFunction;
-    const result = fn.apply(route.owner, buildArguments(params, form, ex));
-    if (result instanceof Promise) return result.then((r) => resultResponse(ex, r));
-    return resultResponse(ex, result);
+    const call = positionalCall(ex, form);
+    if (call === null) return this.#invoke(ex, route, buildArguments(params, form, ex), false);
+    if (call instanceof Promise) {
+      return call.then((values) =>
+        this.#invoke(ex, route, positionalArguments(params, values, form, ex), true)
+      );
+    }
+    return this.#invoke(ex, route, positionalArguments(params, call, form, ex), true);
+  }
+
+  #invoke(
+    ex: Exchange,
+    route: Route,
+    args: unknown[],
+    json: boolean,
+  ): Response | Promise<Response> {
+    const result = (route.target as AnyFunction).apply(route.owner, args);
+    if (result instanceof Promise) return result.then((r) => resultResponse(ex, r, json));
+    return resultResponse(ex, result, json);
   }
 
   /** For functions the source does not show (class methods, functions built at run time). */

@@ -1,4 +1,5 @@
 import { type Exchange, PLAIN_TEXT } from "../request/exchange.ts";
+import { RESULT_HEADER } from "../client/wire.ts";
 
 const HTML_START = /^\s*(<!doctype|<html)/i;
 const HTML_END = /<\/html>\s*$/i;
@@ -51,16 +52,47 @@ function withDoctype(html: string): string {
   return /^<html[\s>]/i.test(html) ? `<!doctype html>${html}` : html;
 }
 
+// In V8 (and Deno) but not yet in TypeScript's lib.
+const { rawJSON } = JSON as unknown as { rawJSON(text: string): unknown };
+
+/** JSON has no bigint: its digits, exactly, as a JSON number. */
+function bigintAsNumber(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? rawJSON(value.toString()) : value;
+}
+
+/**
+ * For modts's client: the value as JSON, marked as the function's result (src/client/wire.ts);
+ * `undefined` is an empty body. Not when `req.write` already wrote part of the body, nor for
+ * text whose content type the code set (it wins, as always).
+ */
+function jsonResult(ex: Exchange, result: unknown): Response | null {
+  if (ex.hasOutput || (typeof result === "string" && ex.contentType !== undefined)) return null;
+  ex.headersOut.set(RESULT_HEADER, "json");
+  if (result === undefined) return ex.respond();
+  ex.contentType ??= "application/json";
+  return ex.respond(JSON.stringify(result, bigintAsNumber));
+}
+
 /**
  * A published value as the response (SPEC §3, "Results"). `req.write` output comes first;
- * a content type the code set wins over the guess.
+ * a content type the code set wins over the guess. With `json` (a call by position, from
+ * modts's client) plain values — text, numbers, booleans, null, objects — go as JSON.
  */
-export function resultResponse(ex: Exchange, result: unknown): Response | Promise<Response> {
+export function resultResponse(
+  ex: Exchange,
+  result: unknown,
+  json = false,
+): Response | Promise<Response> {
+  const kind = typeof result;
+  if (json && (result === null || (kind !== "object" && kind !== "function"))) {
+    const answer = jsonResult(ex, result);
+    if (answer) return answer;
+  }
   if (result === null || result === undefined) return ex.respond();
-  switch (typeof result) {
+  switch (kind) {
     case "string":
-      ex.contentType ??= guessTextType(result);
-      return ex.respond(result);
+      ex.contentType ??= guessTextType(result as string);
+      return ex.respond(result as string);
     case "number":
     case "bigint":
     case "boolean":
@@ -95,6 +127,10 @@ export function resultResponse(ex: Exchange, result: unknown): Response | Promis
   if (isIterable(result as object)) {
     ex.contentType ??= PLAIN_TEXT;
     return ex.respond(streamOf(result as AsyncIterable<unknown>));
+  }
+  if (json) {
+    const answer = jsonResult(ex, result);
+    if (answer) return answer;
   }
   ex.contentType ??= "application/json";
   return ex.respond(JSON.stringify(result));

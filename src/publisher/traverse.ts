@@ -103,6 +103,25 @@ export function step(
   throw new HttpError(NOT_FOUND);
 }
 
+/**
+ * The names `step` may be asked to take from `value` (it still decides): a module's exports,
+ * the properties a module attached to a function, an object's own properties and class
+ * methods. For documents that list what a module publishes.
+ */
+export function memberNames(value: unknown, isModule: boolean): string[] {
+  if (isModule) return Object.keys(value as object);
+  if (typeof value === "function") {
+    return Object.getOwnPropertyNames(value).filter((n) => !FUNCTION_OWN.has(n));
+  }
+  if (typeof value !== "object" || value === null || !isPlainOrInstance(value)) return [];
+  const names = new Set<string>();
+  for (let o: object | null = value; o !== null && o !== Object.prototype;) {
+    for (const name of Object.getOwnPropertyNames(o)) if (name !== "constructor") names.add(name);
+    o = Object.getPrototypeOf(o);
+  }
+  return [...names];
+}
+
 export interface Traversal {
   /** What the URL names. */
   target: unknown;

@@ -1,5 +1,8 @@
 import { HttpError } from "../http/status.ts";
 
+/** Bodies buffered in memory (urlencoded forms, JSON) stop here even under a larger limit. */
+export const MAX_IN_MEMORY = 8 * 1024 * 1024;
+
 function tooLarge(max: number): HttpError {
   return new HttpError(413, `The request body is larger than ${max} bytes.`);
 }

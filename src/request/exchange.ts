@@ -12,6 +12,7 @@ import type { ModuleLoader } from "../modules/loader.ts";
 import type { SessionManager } from "../session/manager.ts";
 import type { SessionHandle } from "../session/session.ts";
 import { CookieJar } from "./cookies.ts";
+import { MAX_IN_MEMORY } from "./body.ts";
 import { addBody, type Form, queryForm } from "./form.ts";
 import { type Bytes, joinChunks, Output } from "./output.ts";
 import { RequestView } from "./request_view.ts";
@@ -41,9 +42,6 @@ export interface Peer {
 
 /** The content type of plain text answers, spelt as fetch spells a text body's. */
 export const PLAIN_TEXT = "text/plain;charset=UTF-8";
-
-/** Bodies buffered in memory (urlencoded forms) stop here even under a larger body limit. */
-const MAX_IN_MEMORY = 8 * 1024 * 1024;
 
 export class Exchange {
   readonly method: string;
@@ -131,6 +129,12 @@ export class Exchange {
 
   flush(): Promise<void> {
     return this.#out.start(this.#init(), this.method);
+  }
+
+  /** Whether `req.write` has put anything in the body. */
+  get hasOutput(): boolean {
+    const out = this.#output;
+    return out !== undefined && (out.chunks.length > 0 || out.streaming);
   }
 
   get aborted(): boolean {

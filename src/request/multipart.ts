@@ -4,7 +4,22 @@ import { busboy } from "../deps.ts";
 import { Readable } from "node:stream";
 import { join } from "node:path";
 import { HttpError } from "../http/status.ts";
+import type { Upload } from "../api/request.ts";
 import type { Form, FormLimits } from "./form.ts";
+
+/**
+ * A file this parser stored. Upload parameters take only these: a JSON argument that merely
+ * has the same fields (a `path` of the sender's choosing) is never one.
+ */
+export class UploadedFile implements Upload {
+  constructor(
+    readonly field: string,
+    readonly filename: string,
+    readonly type: string,
+    readonly size: number,
+    readonly path: string,
+  ) {}
+}
 
 const MAX_FIELDS = 1000;
 const MAX_FILES = 100;
@@ -70,7 +85,7 @@ export function parseMultipart(
           const filename = info.filename ?? "";
           // A file input left empty: browsers send a nameless, empty part. It is absent.
           if (filename === "" && size === 0) return;
-          form.add(name, { field: name, filename, type: info.mimeType, size, path });
+          form.add(name, new UploadedFile(name, filename, info.mimeType, size, path));
         }, fail),
       );
       stream.on("limit", () => fail(new HttpError(413, `The upload ${name} is too large.`)));

@@ -1,4 +1,6 @@
 import { HandlerRegistry } from "../dispatch/registry.ts";
+import { DIAGNOSTICS_NAME, diagnosticsPage } from "../directory/diagnostics.ts";
+import { OPENAPI_NAME, openApiPage } from "../openapi/page.ts";
 import { PspHandler } from "../psp/psp_handler.ts";
 import { Publisher } from "../publisher/publisher.ts";
 import { StaticHandler } from "../static/static_handler.ts";
@@ -11,12 +13,18 @@ export interface RegistryOptions {
   log?: (message: string) => void;
 }
 
-/** The handlers modts ships, by file kind. */
+/** The handlers modts ships, by file kind, and its built-in pages. */
 export function defaultRegistry(options: RegistryOptions = { accessLog: false }): HandlerRegistry {
   return new HandlerRegistry()
     .register("static", new StaticHandler({ declareLength: options.accessLog }))
     .register("module", new Publisher())
-    .register("page", new PspHandler(options));
+    .register("page", new PspHandler(options))
+    .page({
+      name: DIAGNOSTICS_NAME,
+      enabled: (s) => s.diagnostics,
+      render: (s, _dir, urlDir) => diagnosticsPage(s, urlDir),
+    })
+    .page({ name: OPENAPI_NAME, enabled: (s) => s.openapi, render: openApiPage });
 }
 
 /** Index files tried for a directory URL, in order (SPEC §2). */
