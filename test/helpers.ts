@@ -77,10 +77,11 @@ export async function rawRequest(
 }
 
 /**
- * Reads one response from `conn` and closes it: up to Content-Length or the last chunk, not
- * up to EOF (a server that refused a body it did not read may keep the socket open).
+ * Reads one response from `conn` and closes it (unless `keepOpen`): up to Content-Length or
+ * the last chunk, not up to EOF (a server that refused a body it did not read may keep the
+ * socket open).
  */
-export async function readRawResponse(conn: Deno.Conn): Promise<RawResponse> {
+export async function readRawResponse(conn: Deno.Conn, keepOpen = false): Promise<RawResponse> {
   const dec = new TextDecoder();
   const buf = new Uint8Array(64 * 1024);
   let text = "";
@@ -98,7 +99,7 @@ export async function readRawResponse(conn: Deno.Conn): Promise<RawResponse> {
       if (head.includes("transfer-encoding: chunked") && text.endsWith("\r\n0\r\n\r\n")) break;
     }
   } finally {
-    conn.close();
+    if (!keepOpen) conn.close();
   }
   return parseRawResponse(text);
 }
@@ -165,6 +166,8 @@ export interface ServerProcess {
   child: Deno.ChildProcess;
   /** Everything printed so far on stdout and stderr. */
   output(): string;
+  /** Resolves with the output once it matches `pattern` (at once if it already does). */
+  waitFor(pattern: RegExp): Promise<string>;
   /** Resolves with the exit status. */
   status: Promise<Deno.CommandStatus>;
   /** SIGTERM, then waits; returns the exit code. */
@@ -191,11 +194,18 @@ async function spawnReady(args: string[], cwd: string): Promise<ServerProcess> {
   }).spawn();
   let text = "";
   const ready = Promise.withResolvers<string>();
+  const waiters = new Set<{ pattern: RegExp; resolve: (text: string) => void }>();
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
       text += chunk;
       const m = /http:\/\/[^\s]+\//.exec(text);
       if (m) ready.resolve(m[0]);
+      for (const w of waiters) {
+        if (w.pattern.test(text)) {
+          waiters.delete(w);
+          w.resolve(text);
+        }
+      }
     }
   };
   const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
@@ -210,6 +220,11 @@ async function spawnReady(args: string[], cwd: string): Promise<ServerProcess> {
     port: Number(new URL(url).port),
     child,
     output: () => text,
+    waitFor: (pattern) =>
+      pattern.test(text) ? Promise.resolve(text) : new Promise((resolve, reject) => {
+        waiters.add({ pattern, resolve });
+        status.then(() => reject(new Error(`exited before printing ${pattern}:\n${text}`)));
+      }),
     status,
     async stop() {
       try {

@@ -44,6 +44,7 @@ async function makeExchange(
         debug: false,
         autoreload: true,
         maxBodySize: 1024,
+        requestTimeout: 60,
         directoryIndex: ["index.ts"],
       }),
       options: { color: "blue" },

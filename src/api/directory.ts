@@ -23,6 +23,11 @@ export interface DirectoryConfig {
   directoryIndex?: string[];
   /** Largest request body in bytes. */
   maxBodySize?: number;
+  /**
+   * Seconds a handler may take before its request is answered 503 (0: no limit); the
+   * server's `--request-timeout` by default.
+   */
+  requestTimeout?: number;
   /** Status → a page (URL path in the document root) answering with that status. */
   errorDocuments?: Record<number, string>;
   /** Which kinds of file are served here (e.g. `{ module: false }` in an uploads folder). */

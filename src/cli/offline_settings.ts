@@ -7,6 +7,7 @@ export function offlineSettings(): Settings {
     debug: false,
     autoreload: false,
     maxBodySize: 0,
+    requestTimeout: 0,
     directoryIndex: DIRECTORY_INDEX,
   });
 }

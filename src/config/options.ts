@@ -16,13 +16,15 @@ export interface ServerConfig {
   maxBodySize: number;
   /** Seconds to let in-flight requests finish on SIGINT/SIGTERM. */
   shutdownTimeout: number;
+  /** Seconds a handler may take before its request gets a 503; 0: no limit. */
+  requestTimeout: number;
   /** Seconds a file-system answer (stat, URL mapping, module freshness) is trusted. */
   fsTtl: number;
 }
 
 export type Settable = Exclude<keyof ServerConfig, "root">;
 
-export type OptionType = "string" | "port" | "boolean" | "size" | "seconds" | "path";
+export type OptionType = "string" | "port" | "boolean" | "size" | "seconds" | "path" | "store";
 
 /** One setting: its flag, its type, its help line (and its config key, for `serve`'s). */
 export interface OptionSpec<K extends string = Settable> {
@@ -58,7 +60,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     key: "kv",
     flag: "--kv",
-    type: "string",
+    type: "store",
     arg: "PATH|:memory:|URL",
     help: "session store (DATA_DIR/kv.sqlite3)",
   },
@@ -91,6 +93,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: "wait for in-flight requests on shutdown (10)",
   },
   {
+    key: "requestTimeout",
+    flag: "--request-timeout",
+    type: "seconds",
+    arg: "SECONDS",
+    help: "a handler still running after this gets a 503; 0: no limit (60)",
+  },
+  {
     key: "fsTtl",
     flag: "--fs-ttl",
     type: "seconds",
@@ -107,6 +116,7 @@ export const DEFAULTS = {
   accessLog: null,
   maxBodySize: 100 * 1024 * 1024,
   shutdownTimeout: 10,
+  requestTimeout: 60,
   fsTtl: 1,
 } satisfies Partial<ServerConfig>;
 
@@ -150,5 +160,16 @@ export function convert(
     case "path":
       if (typeof value !== "string" || value === "") throw bad("expected a non-empty string");
       return value;
+    case "store": {
+      if (typeof value !== "string" || value === "") throw bad("expected a non-empty string");
+      // A URL of another scheme would otherwise be taken for a relative path (`redis:/…`).
+      const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1].toLowerCase();
+      if (scheme !== undefined && scheme !== "http" && scheme !== "https") {
+        throw bad(
+          `${scheme}: is not a store modts supports (a file path, :memory: or an https:// KV Connect URL)`,
+        );
+      }
+      return value;
+    }
   }
 }

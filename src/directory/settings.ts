@@ -15,6 +15,7 @@ export interface Settings {
   session: Readonly<SessionSettings>;
   directoryIndex: readonly string[];
   maxBodySize: number;
+  requestTimeout: number;
   errorDocuments: Readonly<Record<number, string>>;
   handlers: Readonly<Record<ServedKind, boolean>>;
   compress: boolean;
@@ -35,6 +36,7 @@ export function baseSettings(server: {
   debug: boolean;
   autoreload: boolean;
   maxBodySize: number;
+  requestTimeout: number;
   directoryIndex: readonly string[];
 }): Settings {
   return {
@@ -71,6 +73,7 @@ const CONFIG_KEYS = new Set<string>(
     "session",
     "directoryIndex",
     "maxBodySize",
+    "requestTimeout",
     "errorDocuments",
     "handlers",
     "compress",
@@ -150,6 +153,13 @@ export function merge(parent: Settings, exports: Exports, file: string, urlDir: 
   );
   check(
     file,
+    "requestTimeout",
+    config.requestTimeout === undefined ||
+      (Number.isFinite(config.requestTimeout) && config.requestTimeout >= 0),
+    "a number of seconds (0: no limit)",
+  );
+  check(
+    file,
     "directoryIndex",
     config.directoryIndex === undefined ||
       (Array.isArray(config.directoryIndex) &&
@@ -189,6 +199,7 @@ export function merge(parent: Settings, exports: Exports, file: string, urlDir: 
     session,
     directoryIndex: config.directoryIndex ?? parent.directoryIndex,
     maxBodySize: config.maxBodySize ?? parent.maxBodySize,
+    requestTimeout: config.requestTimeout ?? parent.requestTimeout,
     errorDocuments: { ...parent.errorDocuments, ...config.errorDocuments },
     handlers: { ...parent.handlers, ...config.handlers },
     compress: config.compress ?? parent.compress,

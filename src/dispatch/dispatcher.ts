@@ -154,11 +154,11 @@ export class Dispatcher {
       ex.user = from.ex.user;
       ex.redirects = from.ex.redirects + 1;
     }
-    if (s.inputFilters.length > 0) ex.filterInput(s.inputFilters);
     const h = s.hooks;
     const phases = h.access.length + h.authen.length + h.authz.length + h.fixup.length > 0;
     let res: Response | Promise<Response>;
     try {
+      if (s.inputFilters.length > 0) ex.filterInput(s.inputFilters);
       res = ex.run(phases ? { handle: (q) => this.#phases(q, s, content, 0) } : content);
     } catch (e) {
       return this.#failed(raw, url, peer, from, e, s, ex);
@@ -242,6 +242,8 @@ export class Dispatcher {
     if (ex && (ex.hasCleanups || hasAfterHooks(ex))) {
       res = afterBody(res, () => this.#after(ex));
     }
+    const method = ex?.method ?? raw.method;
+    if (from === null && method !== "GET" && method !== "HEAD") res = releaseUnreadBody(raw, res);
     if (from === null && this.accessLog) {
       this.accessLog.record({
         raw,
@@ -356,8 +358,26 @@ function hasAfterHooks(ex: Exchange): boolean {
     ex.addedHooks("cleanup").length > 0;
 }
 
+/**
+ * A request body nobody read is cancelled once the answer no longer needs it — at once for an
+ * error, after the answer's body otherwise (a streamed answer may still read it) — so the
+ * connection is not left waiting on bytes nobody wants.
+ */
+function releaseUnreadBody(raw: Request, res: Response): Response {
+  const body = raw.body;
+  if (body === null || raw.bodyUsed) return res;
+  const release = () => {
+    if (!raw.bodyUsed) body.cancel().catch(() => {}); // a locked body is someone's: kept
+  };
+  if (res.status >= 400 || res.body === null) {
+    release();
+    return res;
+  }
+  return afterBody(res, release);
+}
+
 /** `res` with `done` run once its body has been sent or abandoned (at once if it has none). */
-function afterBody(res: Response, done: () => Promise<void>): Response {
+function afterBody(res: Response, done: () => unknown): Response {
   if (res.body === null) {
     setTimeout(done, 0);
     return res;

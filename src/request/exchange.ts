@@ -11,8 +11,9 @@ import type { Validators } from "../http/conditional.ts";
 import type { ModuleLoader } from "../modules/loader.ts";
 import type { SessionManager } from "../session/manager.ts";
 import type { SessionHandle } from "../session/session.ts";
+import { HttpError } from "../http/status.ts";
 import { CookieJar } from "./cookies.ts";
-import { MAX_IN_MEMORY } from "./body.ts";
+import { limitedBody, MAX_IN_MEMORY } from "./body.ts";
 import { addBody, type Form, queryForm } from "./form.ts";
 import { type Bytes, joinChunks, Output } from "./output.ts";
 import { RequestView } from "./request_view.ts";
@@ -52,6 +53,8 @@ export class Exchange {
   redirects = 0;
 
   #raw: Request;
+  /** Whether `#raw`'s body is bounded already (see `raw`). */
+  #bounded = false;
   #headersOut?: Headers;
   #cookies?: CookieJar;
   #form?: Form;
@@ -63,6 +66,7 @@ export class Exchange {
   #output?: Output;
   #session?: Promise<SessionHandle>;
   #sessionObject?: Promise<Session>;
+  #sessionEnd?: Promise<void>;
   #hooks?: Partial<Record<Phase, Hook[]>>;
   #outputFilters?: FilterFactory[];
   #req?: Req;
@@ -86,9 +90,17 @@ export class Exchange {
     return this.#req ??= new RequestView(this);
   }
 
-  /** The Web Request (its body through the input filters, if any). */
+  /**
+   * The Web Request (its body through the input filters, if any), its body bounded by the
+   * directory's `maxBodySize` whoever reads it — a mounted app, `req.raw.body` — with 413 at
+   * once for a larger Content-Length. Made on first use: most requests have no body.
+   */
   get raw(): Request {
-    return this.#raw;
+    if (this.#bounded || this.method === "GET" || this.method === "HEAD") return this.#raw;
+    this.#bounded = true;
+    const raw = this.#raw;
+    if (raw.body === null || raw.bodyUsed) return raw;
+    return this.#raw = withBody(raw, limitedBody(raw, this.settings.maxBodySize));
   }
 
   /** The incoming headers. A getter: Deno builds them on first access, which has a cost. */
@@ -230,7 +242,26 @@ export class Exchange {
         return out.abort(e);
       }
     })();
-    return await Promise.race([work, out.started]);
+    const limit = this.settings.requestTimeout;
+    if (limit <= 0) return await Promise.race([work, out.started]);
+    // PHP's max_execution_time, for promises: the answer a handler owes by then is a 503. The
+    // handler itself runs on (nothing can stop it in-process); its session is released now,
+    // unsaved, and what it does later is only logged.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), limit * 1000);
+    });
+    try {
+      const first = await Promise.race([work, out.started, expired]);
+      if (first !== TIMED_OUT) return first;
+    } finally {
+      clearTimeout(timer);
+    }
+    work.catch((e) =>
+      this.log(`failed after its ${limit}s limit: ${e instanceof Error ? e.stack : e}`)
+    );
+    if (this.#session) void this.#endSession(false);
+    throw new HttpError(503, `The request took longer than ${limit} seconds.`);
   }
 
   // ---- session -------------------------------------------------------------------------
@@ -254,10 +285,12 @@ export class Exchange {
     this.#sessionObject = from.#sessionObject;
   }
 
-  /** Saves the data (`commit`, else only releases) and hands the lock on. */
-  async #endSession(commit: boolean): Promise<void> {
-    const handle = await this.#session!.catch(() => null);
-    await handle?.close(commit);
+  /** Saves the data (`commit`, else only releases) and hands the lock on; once. */
+  #endSession(commit: boolean): Promise<void> {
+    return this.#sessionEnd ??= this.#session!.then(
+      (handle) => handle.close(commit),
+      () => {},
+    );
   }
 
   // ---- form ----------------------------------------------------------------------------
@@ -311,16 +344,13 @@ export class Exchange {
   filterInput(filters: readonly FilterFactory[]): void {
     const raw = this.#raw;
     if (raw.body === null || filters.length === 0) return;
-    let body: ReadableStream<Uint8Array> = raw.body;
+    // The limit bounds what the client sends, before any filter.
+    let body = limitedBody(raw, this.settings.maxBodySize)!;
     for (const f of filters) body = body.pipeThrough(f(this.req));
     const headers = new Headers(raw.headers);
     headers.delete("content-length");
-    this.#raw = new Request(raw.url, {
-      method: raw.method,
-      headers,
-      body,
-      signal: raw.signal,
-    });
+    this.#raw = withBody(raw, body, headers);
+    this.#bounded = true;
   }
 
   // ---- after the response --------------------------------------------------------------
@@ -353,7 +383,13 @@ export class Exchange {
   }
 }
 
+/** `raw` with another body (and headers): the same method, URL and abort signal. */
+function withBody(raw: Request, body: ReadableStream<Uint8Array> | null, headers = raw.headers) {
+  return new Request(raw.url, { method: raw.method, headers, body, signal: raw.signal });
+}
+
 const NO_HOOKS: readonly Hook[] = [];
+const TIMED_OUT = Symbol("timed out");
 const NO_FILTERS: readonly FilterFactory[] = [];
 
 function prepend(head: Chunk, rest: ReadableStream<Bytes>) {

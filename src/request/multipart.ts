@@ -25,8 +25,18 @@ const MAX_FIELDS = 1000;
 const MAX_FILES = 100;
 const MAX_FIELD_SIZE = 1024 * 1024;
 
-function asHttpError(e: unknown): HttpError {
-  return e instanceof HttpError ? e : new HttpError(400, "The multipart body is malformed.");
+/**
+ * An upload the server could not store (a full disk): the server's failure, so a logged 500
+ * rather than the client's 400.
+ */
+class StorageError extends Error {
+  override name = "StorageError";
+}
+
+/** Parser errors are the client's (400); HTTP and storage errors stay as they are. */
+function asHttpError(e: unknown): unknown {
+  if (e instanceof HttpError || e instanceof StorageError) return e;
+  return new HttpError(400, "The multipart body is malformed.");
 }
 
 export function parseMultipart(
@@ -51,6 +61,8 @@ export function parseMultipart(
         },
       });
     } catch {
+      // Answered before the body is read: let it go now, or the connection waits on it.
+      body.cancel().catch(() => {});
       reject(new HttpError(400, "The multipart content type is malformed."));
       return;
     }
@@ -74,6 +86,8 @@ export function parseMultipart(
       else form.add(name, value);
     });
     bb.on("file", (name, stream, info) => {
+      // busboy goes on with what it has buffered after a failure: open nothing more.
+      if (failed) return void stream.resume();
       const path = join(limits.uploadDir, crypto.randomUUID());
       // Opened synchronously so the file exists (and is tracked for removal) before any
       // failure can race its creation.
@@ -120,7 +134,11 @@ function writeFile(stream: Readable, out: Deno.FsFile): Promise<number> {
       stream.pause();
       size += chunk.length;
       writing = writing.then(async () => {
-        for (let at = 0; at < chunk.length;) at += await out.write(chunk.subarray(at));
+        try {
+          for (let at = 0; at < chunk.length;) at += await out.write(chunk.subarray(at));
+        } catch (e) {
+          throw new StorageError(`storing an upload failed: ${e}`, { cause: e });
+        }
         stream.resume();
       });
       writing.catch(reject);

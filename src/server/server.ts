@@ -10,6 +10,8 @@ import { SessionManager } from "../session/manager.ts";
 import { Directories } from "../directory/directories.ts";
 import { baseSettings } from "../directory/settings.ts";
 import { then } from "../util/maybe_async.ts";
+import { keepServing } from "./escaped_errors.ts";
+import { makeUploadDir } from "./upload_dirs.ts";
 import { defaultRegistry, DIRECTORY_INDEX } from "./handlers.ts";
 
 export interface RunningServer {
@@ -46,9 +48,8 @@ export async function startServer(
     throw new Error(`${config.root} is not a directory`);
   }
   await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  // One upload directory per process, so that processes sharing a data dir never touch
-  // each other's files; removed on shutdown.
-  const uploadDir = await Deno.makeTempDir({ dir: config.dataDir, prefix: "uploads-" });
+  // This process's own, removed on shutdown (and at the next start if it is killed).
+  const uploadDir = await makeUploadDir(config.dataDir, log);
 
   const fsTtlMs = config.fsTtl * 1000;
   const registry = options.registry ?? defaultRegistry({
@@ -68,6 +69,7 @@ export async function startServer(
       debug: config.debug,
       autoreload: config.autoreload,
       maxBodySize: config.maxBodySize,
+      requestTimeout: config.requestTimeout,
       directoryIndex: DIRECTORY_INDEX,
     }),
     fsTtlMs,
@@ -90,6 +92,12 @@ export async function startServer(
     modules,
     log,
   }, accessLog);
+
+  const stopKeeping = keepServing({
+    root: realRoot,
+    log,
+    mapStack: (stack) => modules.positions.mapStack(stack),
+  });
 
   const failed = (err: unknown) => {
     log(`unhandled error: ${err instanceof Error ? err.stack : err}`);
@@ -127,6 +135,7 @@ export async function startServer(
       await modules.close();
       await accessLog?.close();
       await Deno.remove(uploadDir, { recursive: true }).catch(() => {});
+      stopKeeping();
     })();
 
   return {

@@ -1,0 +1,273 @@
+// What a careless module, a hostile client or a damaged file must not do to the server: end
+// it, stall it, or make it leak (issue 11). Each test fails on the server before its fix.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  type RawResponse,
+  readRawResponse,
+  runCli,
+  serveRoot,
+  spawnServer,
+  tempTree,
+} from "./helpers.ts";
+
+Deno.test("a forgotten await or a throw in a timer is logged with its module; the server lives on", async () => {
+  const root = await tempTree({
+    "public/m.ts":
+      `export function forgot() { Promise.reject(new Error("nobody awaits me")); return "answered"; }
+export function timer() { setTimeout(() => { throw new Error("thrown in a timer"); }, 0); return "answered"; }
+`,
+  });
+  const server = await spawnServer([
+    join(root, "public"),
+    "--port",
+    "0",
+    "--kv",
+    ":memory:",
+    "--data-dir",
+    join(root, "data"),
+  ]);
+  try {
+    const first = await fetch(`${server.url}m/forgot`);
+    assert.equal(await first.text(), "answered");
+    await server.waitFor(/unhandled rejection in \/m\.ts:1: Error: nobody awaits me/);
+    const timer = await fetch(`${server.url}m/timer`);
+    assert.equal(await timer.text(), "answered");
+    await server.waitFor(/uncaught exception in \/m\.ts:2: Error: thrown in a timer/);
+    const again = await fetch(`${server.url}m/forgot`);
+    assert.equal(again.status, 200);
+    assert.equal(await again.text(), "answered");
+  } finally {
+    assert.equal(await server.stop(), 0, server.output());
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("--request-timeout: a handler still running gets a 503; its session lock and clean-ups do not wait", async () => {
+  const root = await tempTree({
+    "_directory.ts": "export const config = { requestTimeout: 0.3 };",
+    "count.ts": `import type { Req } from "modts";
+export async function index(req: Req) {
+  const s = await req.session();
+  s.data.n = Number(s.data.n ?? 0) + 1;
+  return String(s.data.n);
+}`,
+    "slow.ts": `import type { Req } from "modts";
+export const cleaned: string[] = [];
+export async function index(req: Req) {
+  req.registerCleanup(() => { cleaned.push("done"); });
+  await req.session();
+  await new Promise((r) => setTimeout(r, 4000));
+  return "late";
+}
+export function cleanups() { return cleaned.join(","); }`,
+    "fast/_directory.ts": "export const config = { requestTimeout: 0 };",
+    "fast/wait.ts": `export async function index() {
+  await new Promise((r) => setTimeout(r, 500));
+  return "no limit here";
+}`,
+  });
+  await using s = await serveRoot(root);
+  const first = await s.fetch("/count");
+  assert.equal(await first.text(), "1");
+  const cookie = first.headers.get("set-cookie")!.split(";")[0];
+
+  const started = performance.now();
+  const slow = await s.fetch("/slow", { headers: { cookie } });
+  assert.equal(slow.status, 503);
+  assert.match(await slow.text(), /The request took longer than 0\.3 seconds\./);
+  // The session's lock was released at the 503, not when the handler ends (4 s).
+  const next = await s.fetch("/count", { headers: { cookie } });
+  assert.equal(await next.text(), "2");
+  assert.ok(performance.now() - started < 2500, `took ${performance.now() - started} ms`);
+  assert.equal(await (await s.fetch("/slow/cleanups")).text(), "done");
+  // 0 in a directory's config: no limit.
+  assert.equal(await (await s.fetch("/fast/wait")).text(), "no limit here");
+});
+
+/** Open descriptors of this process (the in-process server's among them). */
+function openFds(): number {
+  return [...Deno.readDirSync("/proc/self/fd")].length;
+}
+
+Deno.test("D1: a multipart body that fails mid-way leaves no descriptor open", async () => {
+  const root = await tempTree({
+    "up.ts": `import type { Upload } from "modts";
+export function index(a?: string, f?: Upload) { return f ? f.filename : "none"; }`,
+  });
+  await using s = await serveRoot(root);
+  // A bad header in the first part, then a file part cut short by the end of the body.
+  const body = [
+    "--B",
+    'Content-Disposition: form-data; name="a"',
+    "Bad header line",
+    "",
+    "x",
+    "--B",
+    'Content-Disposition: form-data; name="f"; filename="x.txt"',
+    "Content-Type: text/plain",
+    "",
+    "partial file content ".repeat(50),
+  ].join("\r\n");
+  const send = async () => {
+    const res = await s.fetch("/up", {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=B" },
+      body,
+    });
+    await res.body?.cancel();
+    return res.status;
+  };
+  assert.equal(await send(), 400);
+  const before = openFds();
+  for (let i = 0; i < 200; i++) assert.equal(await send(), 400);
+  const grown = openFds() - before;
+  assert.ok(grown < 20, `${grown} more descriptors after 200 failed uploads`);
+});
+
+/**
+ * After an answer that says `Connection: close`, the server closes the socket promptly;
+ * otherwise the connection serves the next request. Either way nothing hangs.
+ */
+async function assertConnectionFreed(conn: Deno.Conn, answer: RawResponse, port: number) {
+  if (answer.headers.connection === "close") {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const closed = conn.read(new Uint8Array(1024)).catch(() => null);
+    const late = new Promise<"open">((r) => timer = setTimeout(() => r("open"), 3000));
+    const first = await Promise.race([closed, late]);
+    clearTimeout(timer);
+    assert.equal(first, null, "socket still open 3 s after Connection: close");
+  } else {
+    await conn.write(encoder.encode(`GET /missing HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`));
+    assert.equal((await readRawResponse(conn, true)).status, 404);
+  }
+  conn.close();
+}
+
+const encoder = new TextEncoder();
+
+Deno.test("D5: an early answer to an unread body frees the connection", async () => {
+  const root = await tempTree({ "up.ts": "export function index(a?: string) { return a; }" });
+  await using s = await serveRoot(root);
+  const body = "x".repeat(4096);
+  for (
+    const [type, path, status] of [
+      ["multipart/form-data", "/up", 400], // no boundary
+      ["text/plain", "/nothing/here", 404],
+    ] as const
+  ) {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: s.port });
+    await conn.write(encoder.encode(
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${type}\r\n` +
+        `Content-Length: ${body.length}\r\n\r\n${body}`,
+    ));
+    const answer = await readRawResponse(conn, true);
+    assert.equal(answer.status, status);
+    await assertConnectionFreed(conn, answer, s.port);
+  }
+});
+
+Deno.test("D4: --max-body-size bounds every body: a mounted app's, req.raw's", async () => {
+  const root = await tempTree({
+    "app/_directory.ts": `export default {
+  fetch: async (req: Request) => new Response(String((await req.arrayBuffer()).byteLength)),
+};`,
+    "raw.ts": `import type { Req } from "modts";
+export async function index(req: Req) { return String((await req.raw.arrayBuffer()).byteLength); }`,
+  });
+  await using s = await serveRoot(root, { maxBodySize: 1024 });
+  const chunked = (size: number) =>
+    new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let sent = 0; sent < size; sent += 512) c.enqueue(new Uint8Array(512));
+        c.close();
+      },
+    });
+  for (const path of ["/app/x", "/raw"]) {
+    const small = await s.fetch(path, { method: "POST", body: new Uint8Array(1000) });
+    assert.equal(await small.text(), "1000", path);
+    const declared = await s.fetch(path, { method: "POST", body: new Uint8Array(200_000) });
+    assert.equal(declared.status, 413, `${path} with Content-Length`);
+    await declared.body?.cancel();
+    const streamed = await s.fetch(path, { method: "POST", body: chunked(200_000) });
+    assert.equal(streamed.status, 413, `${path} chunked`);
+    await streamed.body?.cancel();
+  }
+});
+
+/** Whether this process may mount a small tmpfs (root on Linux), for a disk that fills up. */
+function canMount(): boolean {
+  if (Deno.build.os !== "linux" || Deno.uid() !== 0) return false;
+  const dir = Deno.makeTempDirSync();
+  const ok = new Deno.Command("mount", { args: ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir] })
+    .outputSync().success;
+  if (ok) new Deno.Command("umount", { args: [dir] }).outputSync();
+  Deno.removeSync(dir);
+  return ok;
+}
+
+Deno.test({
+  name: "D8: a full disk during an upload is a logged 500, and the server goes on",
+  ignore: !canMount(),
+  async fn() {
+    const root = await tempTree({
+      "up.ts": `import type { Upload } from "modts";
+export function index(f?: Upload) { return f ? String(f.size) : "none"; }`,
+    });
+    const disk = await Deno.makeTempDir();
+    const mount = (args: string[]) => new Deno.Command(args[0], { args: args.slice(1) }).output();
+    assert.ok((await mount(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", disk])).success);
+    try {
+      await using s = await serveRoot(root, { dataDir: disk });
+      const upload = (size: number) => {
+        const form = new FormData();
+        form.set("f", new File([new Uint8Array(size)], "big.bin"));
+        return s.fetch("/up", { method: "POST", body: form });
+      };
+      const full = await upload(1024 * 1024);
+      assert.equal(full.status, 500);
+      await full.body?.cancel();
+      assert.ok(
+        s.logs.some((l) => /storing an upload failed: .*No space left on device/.test(l)),
+        s.logs.join("\n"),
+      );
+      const small = await upload(1000);
+      assert.equal(await small.text(), "1000");
+    } finally {
+      await mount(["umount", disk]);
+      await Deno.remove(disk, { recursive: true });
+    }
+  },
+});
+
+Deno.test("upload directories left by a killed process are removed at the next start", async () => {
+  const root = await tempTree({ "a.txt": "a" });
+  const dataDir = await tempTree({
+    "uploads-999999999-abc/left.bin": "x", // no such process
+    "uploads-old/left.bin": "x", // a name without a PID: from before PIDs were recorded
+    [`uploads-${Deno.pid}-live/mine.bin`]: "x", // this process's: alive
+    "uploads.txt": "not a directory of modts's",
+  });
+  {
+    await using s = await serveRoot(root, { dataDir });
+    const names = [...Deno.readDirSync(dataDir)].map((e) => e.name);
+    assert.ok(!names.includes("uploads-999999999-abc") && !names.includes("uploads-old"));
+    assert.ok(names.includes(`uploads-${Deno.pid}-live`) && names.includes("uploads.txt"));
+    // The live one, and the server's own.
+    assert.equal(names.filter((n) => n.startsWith(`uploads-${Deno.pid}-`)).length, 2);
+    assert.ok(s.logs.some((l) => l.includes("removed uploads-999999999-abc")), s.logs.join());
+  }
+  await Deno.remove(dataDir, { recursive: true });
+});
+
+Deno.test("--kv with a URL scheme modts does not serve is a one-line error", async () => {
+  const cwd = await Deno.makeTempDir();
+  const root = await tempTree({ "a.txt": "a" });
+  const out = await runCli(["serve", root, "--kv", "redis://127.0.0.1:6379/0"], cwd);
+  assert.equal(out.code, 2);
+  assert.match(out.stderr, /^modts serve: .*--kv: redis: is not a store modts supports/);
+  assert.equal(out.stderr.trim().split("\n").length, 1);
+  assert.deepEqual([...Deno.readDirSync(cwd)], []);
+  await Deno.remove(cwd, { recursive: true });
+  await Deno.remove(root, { recursive: true });
+});
