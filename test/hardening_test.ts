@@ -271,3 +271,209 @@ Deno.test("--kv with a URL scheme modts does not serve is a one-line error", asy
   await Deno.remove(cwd, { recursive: true });
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("D9, D10, one Set-Cookie: redirects encode their target, page text is kept byte for byte", async () => {
+  const root = await tempTree({
+    "r.ts": `import type { Req } from "modts";
+export function away(req: Req) { return req.redirect("/привет?q=é b"); }
+export function nul(req: Req) { return req.redirect("/a\\u0000b"); }
+export async function session(req: Req) {
+  const s = await req.session();
+  s.data.x = 1;
+  return req.redirect("/next");
+}
+export async function fresh(req: Req) {
+  const s = await req.session();
+  await s.regenerate();
+  s.data.user = "ann";
+  return req.render("p.psp", {});
+}`,
+    "p.psp": "a\uE000b\r\nc\rd\n",
+  });
+  await using s = await serveRoot(root);
+  const away = await s.fetch("/r/away", { redirect: "manual" });
+  assert.equal(away.status, 302);
+  assert.equal(away.headers.get("location"), "/%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82?q=%C3%A9%20b");
+  await away.body?.cancel();
+  const nul = await s.fetch("/r/nul", { redirect: "manual" });
+  assert.equal(nul.status, 400);
+  await nul.body?.cancel();
+
+  const session = await s.fetch("/r/session", { redirect: "manual" });
+  assert.equal(session.headers.getSetCookie().length, 1, session.headers.getSetCookie().join());
+  await session.body?.cancel();
+  const fresh = await s.fetch("/r/fresh");
+  assert.equal(fresh.headers.getSetCookie().length, 1, fresh.headers.getSetCookie().join());
+  assert.deepEqual(
+    new Uint8Array(await fresh.arrayBuffer()),
+    new TextEncoder().encode("a\uE000b\r\nc\rd\n"),
+  );
+});
+
+Deno.test("a session is stored, and its cookie sent, only once it holds data", async () => {
+  const root = await tempTree({
+    "s.ts": `import type { Req } from "modts";
+export async function peek(req: Req) { return (await req.session()).isNew ? "new" : "old"; }
+export async function keep(req: Req) { (await req.session()).data.kept = true; return "kept"; }
+export async function save(req: Req) { await (await req.session()).save(); return "saved"; }`,
+  });
+  const dataDir = await Deno.makeTempDir();
+  const kv = join(dataDir, "kv.sqlite3");
+  {
+    await using s = await serveRoot(root, { dataDir, kv });
+    for (let i = 0; i < 50; i++) {
+      const bogus = `sid=${i.toString(16).padStart(32, "0")}`;
+      const res = await s.fetch("/s/peek", { headers: { cookie: bogus } });
+      assert.equal(await res.text(), "new");
+      assert.equal(res.headers.get("set-cookie"), null);
+    }
+    for (const path of ["/s/keep", "/s/save"]) {
+      const res = await s.fetch(path);
+      await res.body?.cancel();
+      assert.match(res.headers.get("set-cookie") ?? "", /^sid=[0-9a-f]{32};/);
+    }
+  }
+  using store = await Deno.openKv(kv);
+  const records = await Array.fromAsync(store.list({ prefix: ["modts-session"] }));
+  assert.equal(records.length, 2);
+  await Deno.remove(dataDir, { recursive: true });
+});
+
+Deno.test("D11: nosniff on every response; a directory adds or removes default headers", async () => {
+  const root = await tempTree({
+    "a.txt": "static",
+    "m.ts": `import type { Req } from "modts";
+export const text = () => "text";
+export const own = () => Response.json({ a: 1 }, { headers: { "x-content-type-options": "mine" } });
+export function set(req: Req) { req.headersOut.set("x-frame-options", "SAMEORIGIN"); return "set"; }`,
+    "app/_directory.ts": "export default { fetch: () => new Response('app') };",
+    "open/_directory.ts": `export const config = {
+  headers: { "X-Frame-Options": "DENY", "x-content-type-options": null },
+};`,
+    "open/b.txt": "b",
+    "open/m.ts": `import type { Req } from "modts";
+export function set(req: Req) { req.headersOut.set("x-frame-options", "SAMEORIGIN"); return "set"; }`,
+  });
+  await using s = await serveRoot(root);
+  const headers = async (path: string) => {
+    const res = await s.fetch(path);
+    await res.body?.cancel();
+    return [res.headers.get("x-content-type-options"), res.headers.get("x-frame-options")];
+  };
+  for (const path of ["/a.txt", "/m/text", "/app/x", "/missing"]) {
+    assert.deepEqual(await headers(path), ["nosniff", null], path);
+  }
+  assert.deepEqual(await headers("/m/own"), ["mine", null]);
+  assert.deepEqual(await headers("/m/set"), ["nosniff", "SAMEORIGIN"]);
+  assert.deepEqual(await headers("/open/b.txt"), [null, "DENY"]);
+  assert.deepEqual(await headers("/open/m/set"), [null, "SAMEORIGIN"]);
+});
+
+/** A KV file holding `n` records (some expiring soon, as sessions do), then closed. */
+async function kvWith(path: string, n: number): Promise<void> {
+  const kv = await Deno.openKv(path);
+  for (let i = 0; i < n; i += 100) {
+    const batch = kv.atomic();
+    for (let j = i; j < i + 100; j++) {
+      batch.set(["modts-session", String(j).padStart(32, "0")], { data: "x".repeat(200) }, {
+        expireIn: j % 2 ? 1000 : 3_600_000,
+      });
+    }
+    await batch.commit();
+  }
+  kv.close();
+}
+
+Deno.test("D3: a damaged session store: one log line, 500s for sessions, the rest serves on", async () => {
+  const root = await tempTree({
+    "a.txt": "static",
+    "s.ts": `import type { Req } from "modts";
+export async function index(req: Req) { (await req.session()).data.n = 1; return "session"; }`,
+  });
+  const dataDir = await Deno.makeTempDir();
+  const kv = join(dataDir, "kv.sqlite3");
+  await kvWith(kv, 3000);
+  // Garbage over a page in the middle: Deno opens this, and its expiry sweep panics later.
+  const { size } = await Deno.stat(kv);
+  using file = await Deno.open(kv, { write: true });
+  await file.seek(Math.floor(size / 2 / 4096) * 4096, Deno.SeekMode.Start);
+  await file.write(new Uint8Array(4096).fill(0xab));
+  const server = await spawnServer([root, "--port", "0", "--data-dir", dataDir, "--kv", kv]);
+  try {
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${server.url}s`);
+      assert.equal(res.status, 500);
+      assert.match(await res.text(), /The session store is unavailable\./);
+    }
+    assert.equal(await (await fetch(`${server.url}a.txt`)).text(), "static");
+    const damaged = server.output().split("\n").filter((l) => l.includes("is damaged"));
+    assert.equal(damaged.length, 1, server.output());
+    assert.match(
+      damaged[0],
+      /session store .*kv\.sqlite3 is damaged \(.+\): session requests get 500/,
+    );
+  } finally {
+    assert.equal(await server.stop(), 0, server.output());
+  }
+
+  // Truncated to nothing: said loudly, and sessions start again.
+  await Deno.truncate(kv, 0);
+  await Deno.remove(`${kv}-wal`).catch(() => {});
+  await Deno.remove(`${kv}-shm`).catch(() => {});
+  const again = await spawnServer([root, "--port", "0", "--data-dir", dataDir, "--kv", kv]);
+  try {
+    assert.equal(await (await fetch(`${again.url}s`)).text(), "session");
+    assert.match(
+      again.output(),
+      /session store .*kv\.sqlite3 is EMPTY \(0 bytes\): it was truncated/,
+    );
+  } finally {
+    assert.equal(await again.stop(), 0, again.output());
+    await Deno.remove(dataDir, { recursive: true });
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("D6: a shutdown that runs out of time drops the session leases it held", async () => {
+  const root = await tempTree({
+    "s.ts": `import type { Req } from "modts";
+export async function start(req: Req) { (await req.session()).data.n = 1; return "started"; }
+export async function hold(req: Req) {
+  await req.session();
+  req.write("holding\\n");
+  await req.flush();
+  await new Promise((r) => setTimeout(r, 30_000));
+  return "";
+}`,
+  });
+  const dataDir = await Deno.makeTempDir();
+  const args = [root, "--port", "0", "--data-dir", dataDir, "--shutdown-timeout", "0.3"];
+  const first = await spawnServer(args);
+  let cookie = "";
+  try {
+    const started = await fetch(`${first.url}s/start`);
+    assert.equal(await started.text(), "started");
+    cookie = started.headers.get("set-cookie")!.split(";")[0];
+    const held = await fetch(`${first.url}s/hold`, { headers: { cookie } });
+    const reader = held.body!.getReader();
+    assert.equal(new TextDecoder().decode((await reader.read()).value), "holding\n");
+    // The lease is held now; the shutdown waits 0.3 s for the request, then exits.
+    assert.equal(await first.stop(), 0);
+    await reader.cancel().catch(() => {});
+  } finally {
+    await first.stop();
+  }
+  const second = await spawnServer(args);
+  try {
+    const before = performance.now();
+    const res = await fetch(`${second.url}s/start`, { headers: { cookie } });
+    assert.equal(await res.text(), "started");
+    assert.equal(res.headers.get("set-cookie"), null, "the same session, not a new one");
+    const waited = performance.now() - before;
+    assert.ok(waited < 2000, `waited ${waited} ms for a lease the first process held`);
+  } finally {
+    await second.stop();
+    await Deno.remove(dataDir, { recursive: true });
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -24,7 +24,7 @@ const PAGES = {
   "_parts/oops.psp": "oops: <%= error.message %>",
   "plainfail.psp": 'start\n<% throw new Error("secret detail") %>',
   "go.psp": '<% psp.redirect("/tags.psp?a=1") %>never',
-  "sess.psp": "<%= session.id %>",
+  "sess.psp": "<% session.data.seen = true %><%= session.id %>",
   "data.psp": "<%= it.name %> via <%= req.method %> (no session needed)",
   "live.psp": '<%@ include file="_parts/live.psp" %>',
   "_parts/live.psp": "v1",

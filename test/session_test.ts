@@ -225,7 +225,7 @@ Deno.test("sessions: one session's requests run one at a time, different session
   assert.ok(parallel < 1800, `${parallel} ms`);
 });
 
-/** Sends `n` concurrent increments on one session; asserts each saw a distinct count. */
+/** Sends `n` concurrent increments on a session at 1; asserts each saw a distinct count. */
 async function increments(urls: (i: number) => URL, sid: string, n: number) {
   const headers = { cookie: `sid=${sid}` };
   const bodies = await Promise.all(
@@ -234,22 +234,22 @@ async function increments(urls: (i: number) => URL, sid: string, n: number) {
   // Each saw a distinct count: the requests ran one after another.
   assert.deepEqual(
     bodies.map((b) => Number(b.slice(2))).sort((a, b) => a - b),
-    Array.from({ length: n }, (_, i) => i + 1),
+    Array.from({ length: n }, (_, i) => i + 2),
   );
 }
 
-/** A new session with no data yet. */
-async function emptySession(url: string): Promise<string> {
-  const res = await fetch(new URL("/count/info", url));
-  assert.deepEqual(JSON.parse(await res.text()).data, {});
+/** A new session counting 1 (a session is stored once it holds something). */
+async function firstCount(url: string): Promise<string> {
+  const res = await fetch(new URL("/count", url));
+  assert.equal(await res.text(), "n=1 new=true");
   return sidOf(res);
 }
 
 Deno.test("sessions: 200 concurrent increments of one counter end at 200", async () => {
   await using s = await serveRoot(await tempTree(SITE));
-  const sid = await emptySession(s.url);
+  const sid = await firstCount(s.url);
   await increments(() => new URL("/count/hold?ms=0", s.url), sid, 200);
-  assert.deepEqual(JSON.parse((await get(s, "/count/info", sid)).body).data, { n: 200 });
+  assert.deepEqual(JSON.parse((await get(s, "/count/info", sid)).body).data, { n: 201 });
 });
 
 Deno.test("sessions: two processes on one KV file share the lock", async () => {
@@ -259,10 +259,10 @@ Deno.test("sessions: two processes on one KV file share the lock", async () => {
   const a = await spawnServer(args);
   const b = await spawnServer(args);
   try {
-    const sid = await emptySession(a.url);
+    const sid = await firstCount(a.url);
     await increments((i) => new URL("/count/hold?ms=0", i % 2 ? a.url : b.url), sid, 200);
     const last = await fetch(new URL("/count/info", b.url), { headers: { cookie: `sid=${sid}` } });
-    assert.deepEqual(JSON.parse(await last.text()).data, { n: 200 });
+    assert.deepEqual(JSON.parse(await last.text()).data, { n: 201 });
   } finally {
     await a.stop();
     await b.stop();

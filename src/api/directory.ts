@@ -19,6 +19,11 @@ export interface DirectoryConfig {
   autoreload?: boolean;
   /** Read by `req.options`; an empty value removes an inherited key. */
   options?: Record<string, string>;
+  /**
+   * Headers every response from here carries unless it sets them itself (the default:
+   * `X-Content-Type-Options: nosniff`); `null` removes an inherited one.
+   */
+  headers?: Record<string, string | null>;
   session?: SessionConfig;
   directoryIndex?: string[];
   /** Largest request body in bytes. */

@@ -17,6 +17,8 @@ export interface Settings {
   maxBodySize: number;
   requestTimeout: number;
   errorDocuments: Readonly<Record<number, string>>;
+  /** Headers added to every response that lacks them, lower-cased names. */
+  headers: readonly (readonly [string, string])[];
   handlers: Readonly<Record<ServedKind, boolean>>;
   compress: boolean;
   diagnostics: boolean;
@@ -44,6 +46,7 @@ export function baseSettings(server: {
     options: {},
     session: DEFAULT_SESSION,
     errorDocuments: {},
+    headers: [["x-content-type-options", "nosniff"]],
     handlers: { static: true, module: true, page: true },
     compress: false,
     diagnostics: false,
@@ -75,6 +78,7 @@ const CONFIG_KEYS = new Set<string>(
     "maxBodySize",
     "requestTimeout",
     "errorDocuments",
+    "headers",
     "handlers",
     "compress",
     "diagnostics",
@@ -82,6 +86,29 @@ const CONFIG_KEYS = new Set<string>(
     "realm",
   ] satisfies (keyof DirectoryConfig)[],
 );
+
+/** The parent's default headers with this directory's set, replaced or (null) removed. */
+function mergeHeaders(
+  file: string,
+  parent: Settings["headers"],
+  own: DirectoryConfig["headers"],
+): Settings["headers"] {
+  if (own === undefined) return parent;
+  const merged = new Map(parent);
+  for (const [name, value] of Object.entries(own)) {
+    const key = name.toLowerCase();
+    if (value === null) merged.delete(key);
+    else {
+      try {
+        new Headers([[key, value]]);
+      } catch {
+        fail(file, `config.headers.${name} is not a valid header`);
+      }
+      merged.set(key, value);
+    }
+  }
+  return [...merged];
+}
 
 /** Every session setting, with the type its value must have. */
 const SESSION_KEYS: Record<keyof SessionSettings, "string" | "number"> = {
@@ -140,7 +167,7 @@ export function merge(parent: Settings, exports: Exports, file: string, urlDir: 
   bool("compress");
   bool("diagnostics");
   bool("openapi");
-  const records = ["options", "session", "errorDocuments", "handlers"] as const;
+  const records = ["options", "session", "errorDocuments", "handlers", "headers"] as const;
   for (const k of records) {
     check(file, k, config[k] === undefined || typeof config[k] === "object", "an object");
   }
@@ -201,6 +228,7 @@ export function merge(parent: Settings, exports: Exports, file: string, urlDir: 
     maxBodySize: config.maxBodySize ?? parent.maxBodySize,
     requestTimeout: config.requestTimeout ?? parent.requestTimeout,
     errorDocuments: { ...parent.errorDocuments, ...config.errorDocuments },
+    headers: mergeHeaders(file, parent.headers, config.headers),
     handlers: { ...parent.handlers, ...config.handlers },
     compress: config.compress ?? parent.compress,
     diagnostics: config.diagnostics ?? parent.diagnostics,

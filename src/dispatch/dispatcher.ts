@@ -239,6 +239,7 @@ export class Dispatcher {
     from: Origin,
     ex?: Exchange,
   ): Response {
+    if (ex && ex.settings.headers.length > 0) res = withDefaultHeaders(res, ex.settings.headers);
     if (ex && (ex.hasCleanups || hasAfterHooks(ex))) {
       res = afterBody(res, () => this.#after(ex));
     }
@@ -356,6 +357,22 @@ function hasAfterHooks(ex: Exchange): boolean {
   const h = ex.settings.hooks;
   return h.log.length > 0 || h.cleanup.length > 0 || ex.addedHooks("log").length > 0 ||
     ex.addedHooks("cleanup").length > 0;
+}
+
+/** `res` with the directory's default headers it does not set itself. */
+function withDefaultHeaders(res: Response, defaults: Settings["headers"]): Response {
+  let headers = res.headers;
+  for (const [name, value] of defaults) {
+    if (headers.has(name)) continue;
+    try {
+      headers.set(name, value);
+    } catch { // a fetched Response's headers are immutable: a copy then
+      res = new Response(res.body, res);
+      headers = res.headers;
+      headers.set(name, value);
+    }
+  }
+  return res;
 }
 
 /**

@@ -16,9 +16,18 @@ const eta = new Eta({
   debug: true, // `__eta.line` tracking: runtime errors name their line
 });
 
-// Eta turns CR LF and lone CR in text into LF; CRs are carried through it as this character
-// (from Unicode's private use area) and restored in the generated string literals.
-const CR = "\uE000";
+/**
+ * Eta turns CR LF and lone CR in text into LF; CRs are carried through it as a character of
+ * Unicode's private use area that the page does not hold (so text passes byte for byte),
+ * and restored in the generated string literals.
+ */
+function crCarrier(text: string): string {
+  for (let c = 0xe000; c <= 0xf8ff; c++) {
+    const ch = String.fromCharCode(c);
+    if (!text.includes(ch)) return ch;
+  }
+  throw new Error("the page uses every private-use character");
+}
 
 // Eta's debug wrapper reports a runtime error with its message only; ours keeps the output
 // produced so far, for the error page.
@@ -57,6 +66,7 @@ export class PageFailure extends Error {
 /** Compiles an expanded page; syntax errors come out as PspError with file and line. */
 export function compilePage(page: Expanded): CompiledPage {
   let body: string;
+  const CR = crCarrier(page.text);
   try {
     body = eta.compileToString(page.text.replaceAll("\r", CR), { async: true });
   } catch (e) {

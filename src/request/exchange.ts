@@ -65,6 +65,8 @@ export class Exchange {
   validators?: Validators;
   #output?: Output;
   #session?: Promise<SessionHandle>;
+  /** The session's handle once open (the response needs it synchronously). */
+  #handle?: SessionHandle;
   #sessionObject?: Promise<Session>;
   #sessionEnd?: Promise<void>;
   #hooks?: Partial<Record<Phase, Hook[]>>;
@@ -187,6 +189,7 @@ export class Exchange {
   }
 
   #init(): ResponseInit {
+    this.#handle?.withdrawCookieIfUnused();
     if (this.#headersOut === undefined) {
       // The common case: a plain array is cheaper than a Headers that Response copies anyway.
       const type = this.contentType;
@@ -202,10 +205,15 @@ export class Exchange {
    * session's among them, which would otherwise be lost.
    */
   withCookies(res: Response): Response {
+    this.#handle?.withdrawCookieIfUnused();
     const cookies = this.#headersOut?.getSetCookie() ?? [];
     if (cookies.length === 0) return res;
+    // A response made from this request (`req.redirect`, `req.render`) has them already.
+    const present = new Set(res.headers.getSetCookie());
+    const missing = cookies.filter((c) => !present.has(c));
+    if (missing.length === 0) return res;
     const out = new Response(res.body, res);
-    for (const c of cookies) out.headers.append("set-cookie", c);
+    for (const c of missing) out.headers.append("set-cookie", c);
     return out;
   }
 
@@ -275,13 +283,14 @@ export class Exchange {
       this.cookies,
       this.#raw.signal,
       this.settings.session,
-    );
+    ).then((handle) => this.#handle = handle);
     return this.#sessionObject ??= this.#session.then((h) => h.session);
   }
 
   /** An internal redirect's request takes over this one's session (no self-deadlock). */
   takeSession(from: Exchange): void {
     this.#session = from.#session;
+    this.#handle = from.#handle;
     this.#sessionObject = from.#sessionObject;
   }
 

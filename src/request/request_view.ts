@@ -15,6 +15,7 @@ import type { Session } from "../api/session.ts";
 import { basicCredentials } from "../http/basic_auth.ts";
 import { preconditionStatus } from "../http/conditional.ts";
 import { escapeHtml } from "../http/html.ts";
+import { locationHeader } from "../http/location.ts";
 import { HttpError } from "../http/status.ts";
 import { statOrNull } from "../fs/stat.ts";
 import { fileResponse } from "../static/file_response.ts";
@@ -163,10 +164,10 @@ export class RequestView implements Req {
   }
 
   redirect(location: string, status = 302): Response {
-    if (/[\r\n]/.test(location)) throw new HttpError(400, "The redirect location is invalid.");
-    const url = escapeHtml(location);
+    const target = locationHeader(location);
+    const url = escapeHtml(target);
     const ex = this.#ex;
-    ex.headersOut.set("location", location);
+    ex.headersOut.set("location", target);
     ex.contentType = "text/html; charset=utf-8";
     ex.status = status;
     return ex.respond(

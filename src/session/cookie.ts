@@ -17,6 +17,10 @@ export class SessionCookie implements SessionCookies {
     return isSessionId(value) ? value : undefined;
   }
 
+  unset(): void {
+    this.jar.unset(this.settings.cookieName);
+  }
+
   /** Sets the cookie to `id`, or expires it (null); replaces one set earlier in this request. */
   async set(id: string | null): Promise<void> {
     const { cookieName, secret, path, domain, sameSite } = this.settings;

@@ -8,12 +8,19 @@ import { LocalLocks } from "./locks.ts";
 import { SessionHandle } from "./session.ts";
 import type { SessionSettings } from "./settings.ts";
 import { type Entry, SessionStore } from "./store.ts";
+import { HttpError } from "../http/status.ts";
+import { checkStore, isDamage } from "./store_health.ts";
+
+/** What session requests get while the store is damaged: a 500 saying so, logged once. */
+const UNAVAILABLE = new HttpError(500, "The session store is unavailable.");
 
 export class SessionManager {
   #store?: Promise<SessionStore>;
   #locks = new LocalLocks<Entry>();
   #open = new Set<SessionHandle>();
   #timer?: ReturnType<typeof setInterval>;
+  /** Set by `close`: no session is opened any more. */
+  #closing = false;
   /** This process's name in leases: random, so that a restarted process is a new owner. */
   readonly #owner = newSessionId();
 
@@ -54,11 +61,16 @@ export class SessionManager {
     };
     if (claimed) {
       const handover = await this.#locks.acquire(claimed, signal);
+      if (this.#closing) {
+        this.#locks.release(claimed, null);
+        throw new HttpError(503, "The server is shutting down.");
+      }
       let entry: Entry | null;
       try {
         entry = await store.lease(claimed, handover, signal);
       } catch (e) {
         this.#locks.release(claimed, null);
+        if (isDamage(e)) this.#damaged(store, String(e));
         throw e;
       }
       if (entry) return make(claimed, entry);
@@ -76,12 +88,41 @@ export class SessionManager {
       const path = this.kvPath;
       if (path !== ":memory:" && !/^https?:/.test(path)) {
         await Deno.mkdir(dirname(path), { recursive: true });
+        const health = await checkStore(path);
+        if (health.state === "damaged") return this.#damaged(null, health.reason);
+        if (health.state === "truncated") {
+          this.log(
+            `session store ${path} is EMPTY (0 bytes): it was truncated, and every session ` +
+              `it held is lost; a new store starts there`,
+          );
+        }
       }
       return new SessionStore(await Deno.openKv(path), this.#owner, this.leaseMs);
     })().catch((e) => {
+      if (e === UNAVAILABLE) throw e;
       this.#store = undefined;
       throw new Error(`cannot open the session store ${this.kvPath}: ${e}`, { cause: e });
     });
+  }
+
+  /**
+   * The store is damaged: one log line, then every session request gets a 500 (the rest of
+   * the site serves on). Closing the store at once keeps Deno's expiry sweep off the damage.
+   */
+  #damaged(store: SessionStore | null, reason: string): never {
+    this.log(
+      `session store ${this.kvPath} is damaged (${reason}): session requests get 500 ` +
+        `until it is replaced (docs/server.md, "Operating it")`,
+    );
+    if (store) {
+      try {
+        store.kv.close();
+      } catch { /* already closed */ }
+    }
+    const failed = Promise.reject(UNAVAILABLE);
+    failed.catch(() => {});
+    this.#store = failed;
+    throw UNAVAILABLE;
   }
 
   #startTimer(): void {
@@ -94,11 +135,19 @@ export class SessionManager {
     this.#timer = timer;
   }
 
-  /** After the last request: pending writes are committed, then the store is closed. */
+  /**
+   * At shutdown, after the requests (or the wait for them): the leases of sessions still held
+   * are dropped, pending writes committed, then the store is closed.
+   */
   async close(): Promise<void> {
+    this.#closing = true;
     clearInterval(this.#timer);
     const store = await this.#store?.catch(() => undefined);
     if (!store) return;
+    const held = [...this.#open].map((h) => h.abandon());
+    for (const r of await Promise.allSettled(held)) {
+      if (r.status === "rejected") this.log(`session lease not dropped at shutdown: ${r.reason}`);
+    }
     await store.drain();
     store.kv.close();
   }

@@ -9,6 +9,8 @@ import { newSessionId } from "./ids.ts";
 /** What the handle needs from the request: its cookie jar. */
 export interface SessionCookies {
   set(id: string | null): Promise<void>;
+  /** Takes back the Set-Cookie made in this request. */
+  unset(): void;
 }
 
 /** `req.session()` (SPEC §5): the public face of a handle; the handle stays out of reach. */
@@ -55,6 +57,8 @@ export class SessionHandle {
   /** What is in KV, with this process's lease on it; null while a new session is unsaved. */
   #entry: Entry | null;
   #closed = false;
+  /** Set by `invalidate`: the cookie now expires the id, and nothing is stored. */
+  #dropped = false;
   /** KV work of this session, one after another (a renewal never races a save). */
   #queue: Promise<unknown> = Promise.resolve();
   /** Epoch ms when this request took the lock. */
@@ -99,6 +103,21 @@ export class SessionHandle {
     }
     const lease = this.#entry?.record.lease;
     if (lease && lease.until - now < this.store.leaseMs / 3) this.#serial(() => this.#renew());
+  }
+
+  /**
+   * A new session that holds nothing and was never saved: not stored, and its cookie is not
+   * sent (a client without a cookie must not make a record per request by reading).
+   */
+  get unused(): boolean {
+    if (!this.isNew || this.#entry !== null || this.#dropped) return false;
+    for (const _ in this.session.data) return false;
+    return true;
+  }
+
+  /** Called as the response is made: an unused session's cookie is taken back. */
+  withdrawCookieIfUnused(): void {
+    if (this.unused) this.cookies.unset();
   }
 
   /** Ends the hold: later saves fail, and the manager's timer forgets this handle. */
@@ -165,6 +184,7 @@ export class SessionHandle {
         throw new Error(`session ${this.id.slice(0, 8)}… was changed by another holder`);
       }
       this.#entry = null;
+      this.#dropped = true;
       this.session.data = {};
       await this.cookies.set(null);
       this.#markClosed();
@@ -194,6 +214,22 @@ export class SessionHandle {
   }
 
   /**
+   * At shutdown, whatever the request is doing: the lease is dropped (the stored data kept,
+   * nothing new saved), so that the next process does not wait for it to expire.
+   */
+  abandon(): Promise<void> {
+    if (this.#closed) return this.#queue.then(() => {});
+    this.#markClosed();
+    return this.#serial(async () => {
+      try {
+        if (this.#entry) await this.#write(this.#record(this.#entry.record.data, false));
+      } finally {
+        this.locks.release(this.id, null);
+      }
+    });
+  }
+
+  /**
    * Ends the request's hold: writes the data (`commit`) or only releases the lease, then
    * hands the lock to this process's next waiter (keeping the lease for it) or frees it.
    */
@@ -202,7 +238,10 @@ export class SessionHandle {
     this.#markClosed();
     return this.#serial(async () => {
       try {
-        const data = commit ? JSON.stringify(this.session.data) : this.#entry?.record.data;
+        const unused = this.unused;
+        const data = commit && !unused
+          ? JSON.stringify(this.session.data)
+          : this.#entry?.record.data;
         if (data !== undefined) {
           const handover = this.locks.hasWaiters(this.id);
           await this.#write(this.#record(data, handover));
