@@ -477,3 +477,101 @@ export async function hold(req: Req) {
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("D12: answers sent while shutting down say Connection: close", async () => {
+  const root = await tempTree({
+    "slow.ts": `export async function index() {
+  (globalThis as { slowStarted?: () => void }).slowStarted?.();
+  await new Promise((r) => setTimeout(r, 300));
+  return "slow";
+}`,
+  });
+  const started = Promise.withResolvers<void>();
+  (globalThis as { slowStarted?: () => void }).slowStarted = started.resolve;
+  const s = await serveRoot(root);
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: s.port });
+  const ask = (path: string) =>
+    conn.write(encoder.encode(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`));
+  await ask("/missing");
+  const before = await readRawResponse(conn, true);
+  assert.equal(before.status, 404);
+  assert.notEqual(before.headers.connection, "close");
+  await ask("/slow");
+  await started.promise; // in flight: the shutdown lets it finish
+  const shutdown = s.shutdown();
+  const during = await readRawResponse(conn, true);
+  assert.equal(during.status, 200);
+  assert.equal(during.body, "slow");
+  assert.equal(during.headers.connection, "close");
+  conn.close();
+  await shutdown;
+  delete (globalThis as { slowStarted?: () => void }).slowStarted;
+});
+
+Deno.test("access log: WebSockets keep the listener; real bytes and protocol are logged", async () => {
+  const root = await tempTree({
+    "ws.ts": `import type { Req } from "modts";
+export function index(req: Req) {
+  const { socket, response } = Deno.upgradeWebSocket(req.raw);
+  socket.onmessage = (e) => socket.send("echo " + e.data);
+  return response;
+}`,
+    "text.ts": `import type { Req } from "modts";
+export const index = () => "twelve bytes";
+export async function* stream() { yield "abc"; yield "de"; }`,
+  });
+  const dataDir = await Deno.makeTempDir();
+  const log = join(dataDir, "access.log");
+  {
+    await using s = await serveRoot(root, { dataDir, accessLog: log });
+    const ws = new WebSocket(`${s.url.replace("http", "ws")}ws`);
+    const echoed = new Promise<string>((resolve) => ws.onmessage = (e) => resolve(e.data));
+    const opened = await Promise.race([
+      new Promise((resolve) => ws.onopen = () => resolve("open")),
+      new Promise((resolve) => ws.onerror = () => resolve("failed")),
+    ]);
+    assert.equal(opened, "open");
+    ws.send("hi");
+    assert.equal(await echoed, "echo hi");
+    const closed = new Promise((resolve) => ws.onclose = resolve);
+    ws.close();
+    await closed;
+    assert.equal(await (await s.fetch("/text")).text(), "twelve bytes");
+    assert.equal(await (await s.fetch("/text/stream")).text(), "abcde");
+  }
+  const lines = (await Deno.readTextFile(log)).trim().split("\n");
+  const fields = lines.map((l) => /"(\S+) (\S+) (\S+)" (\d+) (\S+)/.exec(l)!.slice(1));
+  assert.deepEqual(fields, [
+    ["GET", "/ws", "HTTP/1.1", "101", "-"],
+    ["GET", "/text", "HTTP/1.1", "200", "12"],
+    ["GET", "/text/stream", "HTTP/1.1", "200", "5"],
+  ]);
+  await Deno.remove(dataDir, { recursive: true });
+});
+
+Deno.test("compress: a streamed answer reaches the client chunk by chunk, compressed", async () => {
+  const root = await tempTree({
+    "_directory.ts": "export const config = { compress: true };",
+    "events.ts": `import type { Req } from "modts";
+export async function* index(req: Req) {
+  req.contentType = "text/event-stream";
+  for (let i = 1; i <= 4; i++) {
+    yield \`data: event \${i}\\n\\n\`;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}`,
+  });
+  await using s = await serveRoot(root);
+  const started = performance.now();
+  const res = await s.fetch("/events", { headers: { "accept-encoding": "gzip" } });
+  assert.equal(res.headers.get("content-encoding"), "gzip");
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const first = await reader.read();
+  const firstAt = performance.now() - started;
+  assert.equal(first.value, "data: event 1\n\n");
+  // The whole stream takes a second; the first event arrives while it runs.
+  assert.ok(firstAt < 600, `the first event came after ${firstAt} ms`);
+  let rest = "";
+  for (let r = await reader.read(); !r.done; r = await reader.read()) rest += r.value;
+  assert.equal(rest, "data: event 2\n\ndata: event 3\n\ndata: event 4\n\n");
+});

@@ -1,5 +1,6 @@
 // Output filters: the response body through the directories' and the request's
 // TransformStreams, then (when a directory turns it on) compression.
+import zlib from "node:zlib";
 import type { FilterFactory, Req } from "../api/request.ts";
 
 function withBody(res: Response, body: ReadableStream<Uint8Array>, headers: Headers): Response {
@@ -38,9 +39,30 @@ function negotiate(accept: string | null): "br" | "gzip" | null {
 }
 
 /**
+ * A compressor that flushes after every chunk written: what a streamed answer (server-sent
+ * events, a progress page) writes reaches the client at once, compressed. (The standard
+ * CompressionStream holds output back until it has enough, or the end.)
+ */
+function flushingCompressor(encoding: "br" | "gzip"): TransformStream<Uint8Array, Uint8Array> {
+  const z = encoding === "br"
+    ? zlib.createBrotliCompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH })
+    : zlib.createGzip({ flush: zlib.constants.Z_SYNC_FLUSH });
+  let out: TransformStreamDefaultController<Uint8Array> | undefined;
+  z.on("data", (data: Uint8Array) => out?.enqueue(new Uint8Array(data)));
+  return new TransformStream({
+    start(controller) {
+      out = controller;
+      z.on("error", (e: unknown) => controller.error(e));
+    },
+    transform: (chunk) => new Promise((resolve) => z.write(chunk, () => resolve())),
+    flush: () => new Promise((resolve) => z.end(() => resolve())),
+  });
+}
+
+/**
  * The response gzip- or brotli-compressed when the client accepts it and it is worth it: a
- * compressible type, not already encoded, not a range, and over 1 KiB (a body of unknown
- * length is read up to that point to find out).
+ * compressible type, not already encoded, not a range, and over 1 KiB (for a body of unknown
+ * length, the first chunk tells: one that ends the body under 1 KiB is sent as it is).
  */
 export async function compress(res: Response, req: Req): Promise<Response> {
   const type = res.headers.get("content-type");
@@ -56,17 +78,24 @@ export async function compress(res: Response, req: Req): Promise<Response> {
     return withBody(res, res.body, headers);
   }
   const reader = res.body.getReader();
+  // A body of unknown length: its first chunk, and whether it ended there. The end is waited
+  // for no longer than the next turn of the event loop (a body in memory ends before that; a
+  // stream may write its next chunk much later, and its first must not wait for it).
   const head: Uint8Array[] = [];
-  let size = 0;
+  let next: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
   let ended = false;
-  while (size < MIN_COMPRESS_BYTES) {
-    const r = await reader.read();
-    if (r.done) {
-      ended = true;
-      break;
+  if (length === null) {
+    const first = await reader.read();
+    if (first.done) ended = true;
+    else {
+      head.push(first.value);
+      next = reader.read();
+      next.catch(() => {}); // its failure is the body's, seen when it is read
+      const soon = await Promise.race([next, new Promise<null>((r) => setTimeout(r, 0, null))]);
+      if (soon?.done) ended = true;
+      else if (soon) head.push(soon.value);
+      if (soon) next = null;
     }
-    head.push(r.value);
-    size += r.value.length;
   }
   const rest = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -74,12 +103,14 @@ export async function compress(res: Response, req: Req): Promise<Response> {
       if (ended) controller.close();
     },
     async pull(controller) {
-      const r = await reader.read();
+      const r = await (next ?? reader.read());
+      next = null;
       if (r.done) controller.close();
       else controller.enqueue(r.value);
     },
     cancel: (reason) => reader.cancel(reason),
   });
+  const size = head.reduce((n, c) => n + c.length, 0);
   if (ended && size < MIN_COMPRESS_BYTES) return withBody(res, rest, headers);
   headers.delete("content-length");
   headers.delete("accept-ranges");
@@ -87,6 +118,9 @@ export async function compress(res: Response, req: Req): Promise<Response> {
   // The bytes differ from the identity representation's: a strong validator would lie.
   const etag = headers.get("etag");
   if (etag && !etag.startsWith("W/")) headers.set("etag", `W/${etag}`);
+  if (length === null) {
+    return withBody(res, rest.pipeThrough(flushingCompressor(encoding)), headers);
+  }
   // Deno's CompressionStream knows "brotli" besides the standard formats.
   const format = (encoding === "br" ? "brotli" : "gzip") as CompressionFormat;
   const stream = new CompressionStream(format) as unknown as TransformStream<

@@ -50,6 +50,11 @@ export class Dispatcher {
    * static file each await cost about a microsecond, a tenth of the whole request.
    */
   dispatch(raw: Request, peer: Peer): Response | Promise<Response> {
+    if (this.accessLog) {
+      // Read now: an upgraded request (a WebSocket) has no address or headers left to read.
+      this.accessLog.arrived(raw);
+      peer = { remoteAddr: { hostname: peer.remoteAddr.hostname } };
+    }
     return this.#route(raw, urlParts(raw.url), peer, null);
   }
 
@@ -246,15 +251,15 @@ export class Dispatcher {
     const method = ex?.method ?? raw.method;
     if (from === null && method !== "GET" && method !== "HEAD") res = releaseUnreadBody(raw, res);
     if (from === null && this.accessLog) {
-      this.accessLog.record({
+      const entry = {
         raw,
         url,
         remoteAddr: peer.remoteAddr.hostname,
         user: ex?.user,
         status: res.status,
-        bytes: res.headers.get("content-length"),
         time: new Date(),
-      });
+      };
+      res = this.accessLog.record(entry, res);
     }
     return res;
   }
@@ -285,7 +290,7 @@ export class Dispatcher {
     s?: Settings,
     ex?: Exchange,
   ): Response | Promise<Response> {
-    const json = prefersJson(raw.headers.get("accept"));
+    const json = prefersJson(acceptOf(raw));
     if (!(e instanceof HttpError)) {
       // Frames of user modules at the user's own lines (src/modules/module_positions.ts).
       const stack = this.site.modules.positions.mapStack(String(e instanceof Error ? e.stack : e));
@@ -348,6 +353,15 @@ export class Dispatcher {
   }
 }
 
+/** The Accept header, or null when it cannot be read (an upgraded request has none left). */
+function acceptOf(raw: Request): string | null {
+  try {
+    return raw.headers.get("accept");
+  } catch {
+    return null;
+  }
+}
+
 function ended(ex: Exchange, outcome: Exclude<Outcome, "continue">, s: Settings): Response {
   if (outcome === "done") return ex.respond();
   throw statusError(outcome, s.realm);
@@ -361,6 +375,7 @@ function hasAfterHooks(ex: Exchange): boolean {
 
 /** `res` with the directory's default headers it does not set itself. */
 function withDefaultHeaders(res: Response, defaults: Settings["headers"]): Response {
+  if (res.status === 101) return res; // Deno upgrades only the very Response it made
   let headers = res.headers;
   for (const [name, value] of defaults) {
     if (headers.has(name)) continue;

@@ -24,17 +24,34 @@ export interface LogEntry {
   remoteAddr: string;
   user?: string;
   status: number;
-  /** Content-Length of the response, or null when it was streamed without one. */
-  bytes: string | null;
   time: Date;
 }
 
-/** One line in the Apache combined log format. */
-export function combinedLine(e: LogEntry): string {
-  const request = `${e.raw.method} ${e.url.pathname}${e.url.search} HTTP/1.1`;
+/** What a request said, read before its answer: an upgraded request's headers are gone. */
+interface RequestFacts {
+  protocol: string;
+  referer: string | null;
+  userAgent: string | null;
+}
+
+function facts(raw: Request): RequestFacts {
+  try {
+    const h = raw.headers;
+    // Deno does not say which protocol carried a request; an HTTP/2 request (h2, or h2c
+    // with prior knowledge) comes without a Host header, which HTTP/1.1 requires.
+    const protocol = h.has("host") ? "HTTP/1.1" : "HTTP/2.0";
+    return { protocol, referer: h.get("referer"), userAgent: h.get("user-agent") };
+  } catch {
+    return { protocol: "HTTP/1.1", referer: null, userAgent: null };
+  }
+}
+
+/** One line in the Apache combined log format; `bytes` of body sent ("-" for none). */
+export function combinedLine(e: LogEntry, f: RequestFacts, bytes: number): string {
+  const request = `${e.raw.method} ${e.url.pathname}${e.url.search} ${f.protocol}`;
   return `${e.remoteAddr} - ${e.user ? quoted(e.user).slice(1, -1) || "-" : "-"} ` +
-    `${clfTime(e.time)} ${quoted(request)} ${e.status} ${e.bytes ?? "-"} ` +
-    `${quoted(e.raw.headers.get("referer"))} ${quoted(e.raw.headers.get("user-agent"))}\n`;
+    `${clfTime(e.time)} ${quoted(request)} ${e.status} ${bytes || "-"} ` +
+    `${quoted(f.referer)} ${quoted(f.userAgent)}\n`;
 }
 
 /**
@@ -42,6 +59,8 @@ export function combinedLine(e: LogEntry): string {
  * written in batches so a request never waits for the disk.
  */
 export class AccessLog {
+  /** What each request said, read as it came in (see `arrived`). */
+  #facts = new WeakMap<Request, RequestFacts>();
   #queue: string[] = [];
   #writing: Promise<void> | null = null;
   #file: Deno.FsFile | null;
@@ -55,9 +74,30 @@ export class AccessLog {
     });
   }
 
-  record(entry: LogEntry): void {
-    this.#queue.push(combinedLine(entry));
-    this.#writing ??= this.#drain();
+  /**
+   * Logs the request `res` answers, with the bytes of body sent: at once when they are known
+   * (no body, a Content-Length), else once the body has been sent or abandoned.
+   */
+  /**
+   * Reads what the log needs from a request as it arrives: a handler may upgrade it (a
+   * WebSocket), after which its headers and address can no longer be read.
+   */
+  arrived(raw: Request): void {
+    this.#facts.set(raw, facts(raw));
+  }
+
+  record(entry: LogEntry, res: Response): Response {
+    const f = this.#facts.get(entry.raw) ?? facts(entry.raw);
+    const line = (bytes: number) => {
+      this.#queue.push(combinedLine(entry, f, bytes));
+      this.#writing ??= this.#drain();
+    };
+    const length = res.body === null ? "0" : res.headers.get("content-length");
+    if (length !== null) {
+      line(Number(length));
+      return res;
+    }
+    return new Response(countBytes(res.body!, line), res);
   }
 
   async #drain(): Promise<void> {
@@ -77,4 +117,41 @@ export class AccessLog {
     this.#file?.close();
     this.#file = null;
   }
+}
+
+/** `body` passed on as it is, with `done(bytes)` once it ends, fails or is cancelled. */
+function countBytes(
+  body: ReadableStream<Uint8Array>,
+  done: (bytes: number) => void,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let bytes = 0;
+  let counted = false;
+  const finish = () => {
+    if (!counted) {
+      counted = true;
+      done(bytes);
+    }
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          controller.close();
+          finish();
+        } else {
+          bytes += value.byteLength;
+          controller.enqueue(value);
+        }
+      } catch (e) {
+        controller.error(e);
+        finish();
+      }
+    },
+    async cancel(reason) {
+      await reader.cancel(reason);
+      finish();
+    },
+  });
 }

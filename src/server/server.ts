@@ -103,10 +103,14 @@ export async function startServer(
     log(`unhandled error: ${err instanceof Error ? err.stack : err}`);
     return statusPage(500);
   };
+  // Set at shutdown: answers then say `Connection: close`, so that a keep-alive client opens
+  // a new connection (to the next process) instead of finding this one gone.
+  let draining = false;
+  const answered = (res: Response) => draining ? closing(res) : res;
   const fetch = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => {
     try {
       const res = dispatcher.dispatch(request, info);
-      return res instanceof Promise ? res.catch(failed) : res;
+      return res instanceof Promise ? res.then(answered, failed) : answered(res);
     } catch (e) {
       return failed(e);
     }
@@ -123,6 +127,7 @@ export async function startServer(
   let stopping: Promise<void> | undefined;
   const shutdown = () =>
     stopping ??= (async () => {
+      draining = true;
       const timeout = new Promise<void>((r) => {
         const t = setTimeout(() => {
           log(`shutdown: in-flight requests still running after ${config.shutdownTimeout}s`);
@@ -143,4 +148,17 @@ export async function startServer(
     port: addr.port,
     shutdown,
   };
+}
+
+/** `res` saying the connection ends after it (a copy if its headers are immutable). */
+function closing(res: Response): Response {
+  if (res.status === 101) return res; // an upgraded connection is the handler's
+  try {
+    res.headers.set("connection", "close");
+    return res;
+  } catch {
+    const copy = new Response(res.body, res);
+    copy.headers.set("connection", "close");
+    return copy;
+  }
 }
