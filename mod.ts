@@ -9,6 +9,7 @@
 import type { ModuleHot } from "./src/api/hot.ts";
 
 export type {
+  AnsweredError,
   Chunk,
   CookieOptions,
   Credentials,

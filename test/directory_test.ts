@@ -309,7 +309,7 @@ export function index() { const n = calls.length; calls.length = 0; return Strin
   );
   const missing = await s.fetch("/nope");
   assert.equal(missing.status, 404);
-  assert.equal(await missing.text(), "<p>No /errors/404.psp here</p>");
+  assert.equal(await missing.text(), "<p>No /nope here</p>"); // the request as it came
   const failing = await s.fetch("/failing/nope");
   assert.equal(failing.status, 404);
   assert.match(await failing.text(), /<h1>404 Not Found<\/h1>/);

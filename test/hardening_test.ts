@@ -575,3 +575,72 @@ export async function* index(req: Req) {
   for (let r = await reader.read(); !r.done; r = await reader.read()) rest += r.value;
   assert.equal(rest, "data: event 2\n\ndata: event 3\n\ndata: event 4\n\n");
 });
+
+Deno.test("D7: a module being written in place serves its last good version until the edit settles", async () => {
+  const root = await tempTree({
+    "m.ts": `export const index = () => "v1";`,
+    "p.psp": "page v1",
+  });
+  await using s = await serveRoot(root, { fsTtl: 0 });
+  const get = async (path: string) => {
+    const res = await s.fetch(path);
+    const text = await res.text();
+    return res.status === 200 ? text : String(res.status);
+  };
+  const write = (file: string, text: string) => Deno.writeTextFile(join(root, file), text);
+  assert.equal(await get("/m"), "v1");
+  // Truncated, then half written: the edit is under way, v1 still answers.
+  await write("m.ts", "");
+  assert.equal(await get("/m"), "v1");
+  await write("m.ts", `export const index = () => "v2" +`);
+  assert.equal(await get("/m"), "v1");
+  await write("m.ts", `export const index = () => "v2";`);
+  assert.equal(await get("/m"), "v2");
+  // A mistake that stays: shown once the file has been still for a second.
+  await write("m.ts", `export const index = () => "v3" +`);
+  assert.equal(await get("/m"), "v2");
+  await new Promise((r) => setTimeout(r, 1100)); // the time an edit takes to count as settled
+  assert.equal(await get("/m"), "500");
+  // And fixing it is seen at once (a failed compile used to stick until restart).
+  await write("m.ts", `export const index = () => "v4";`);
+  assert.equal(await get("/m"), "v4");
+  await write("p.psp", "page <%= 1 + %>");
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.equal(await get("/p.psp"), "500");
+  await write("p.psp", "page <%= 2 %>");
+  assert.equal(await get("/p.psp"), "page 2");
+});
+
+Deno.test("error documents: in a private folder, with the original request and the error", async () => {
+  const root = await tempTree({
+    "_directory.ts": `export const config = {
+  errorDocuments: { 404: "/_errors/404.psp", 403: "/_errors/denied.ts", 500: "/_errors/gone.psp" },
+};`,
+    "_errors/404.psp":
+      "<p>No <%= req.path %> (<%= req.status %>): <%= req.error.message %>, <%= req.url.search %></p>",
+    "_errors/denied.ts": `import type { Req } from "modts";
+export const index = (req: Req) => \`\${req.error?.status} \${req.error?.message} at \${req.url.pathname}\`;`,
+    "members.ts": `import { HttpError } from "modts";
+export function index() { throw new HttpError(403, "members only"); }`,
+    "crash.ts": "export function index() { throw new Error('secret detail'); }",
+  });
+  await using s = await serveRoot(root);
+  const missing = await s.fetch("/no/such/thing?x=1");
+  assert.equal(missing.status, 404);
+  assert.equal(await missing.text(), "<p>No /no/such/thing (404): Not Found, ?x=1</p>");
+  const denied = await s.fetch("/members");
+  assert.equal(denied.status, 403);
+  assert.equal(await denied.text(), "403 members only at /members");
+  // The 500 document is missing: the plain page, and a line saying why.
+  const crash = await s.fetch("/crash");
+  assert.equal(crash.status, 500);
+  assert.doesNotMatch(await crash.text(), /secret detail/);
+  assert.ok(
+    s.logs.some((l) => l.includes("error document /_errors/gone.psp for 500 answered 404")),
+    s.logs.join("\n"),
+  );
+  // A private name is still refused to clients (and answered by the 403 document).
+  const direct = await s.fetch("/_errors/404.psp");
+  assert.equal(direct.status, 403);
+  assert.equal(await direct.text(), "403 Forbidden at /_errors/404.psp");
+});

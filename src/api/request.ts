@@ -43,6 +43,12 @@ export interface CookieOptions {
   priority?: "Low" | "Medium" | "High" | "low" | "medium" | "high";
 }
 
+/** The error an error document answers: its status and its message (safe to show). */
+export interface AnsweredError {
+  readonly status: number;
+  readonly message: string;
+}
+
 /** HTTP Basic credentials. */
 export interface Credentials {
   user: string;
@@ -88,6 +94,11 @@ export interface Req {
   readonly options: Readonly<Record<string, string>>;
   /** Set by authentication (publisher `__auth__`, an `authen` hook). */
   user?: string;
+  /**
+   * In an error document (`errorDocuments` of `_directory.ts`): the error it answers. `path`
+   * and `url` are then the original request's, and `status` starts as the error's.
+   */
+  readonly error?: AnsweredError;
 
   /** The response status (200). */
   status: number;

@@ -7,7 +7,7 @@ import type { ServedKind } from "../api/directory.ts";
 import type { Settings } from "../directory/settings.ts";
 import { prefersJson } from "../http/accept.ts";
 import { debugPage, statusJson, statusPage } from "../http/error_pages.ts";
-import { HttpError } from "../http/status.ts";
+import { HttpError, statusText } from "../http/status.ts";
 import { type UrlParts, urlParts } from "../http/url_parts.ts";
 import type { AccessLog } from "../log/access_log.ts";
 import { Exchange, type Peer, type SiteEnv } from "../request/exchange.ts";
@@ -23,7 +23,11 @@ type Content = Pick<Handler, "handle">;
  * hands over its session and user, or an error document), which the access log skips. An
  * error document's own errors get plain pages: a missing or failing one cannot recurse.
  */
-type Origin = { ex?: Exchange; errorDocument?: boolean } | null;
+type Origin = {
+  ex?: Exchange;
+  /** For an error document: the error it answers and the request that met it. */
+  errorDocument?: Exchange["answering"];
+} | null;
 
 const BEFORE = ["access", "authen", "authz", "fixup"] as const;
 const MAX_REDIRECTS = 10;
@@ -66,7 +70,9 @@ export class Dispatcher {
     from: Origin,
   ): Response | Promise<Response> {
     try {
-      const r = this.resolver.resolve(url.pathname);
+      const r = from?.errorDocument
+        ? this.resolver.resolveInternal(url.pathname)
+        : this.resolver.resolve(url.pathname);
       if (!(r instanceof Promise)) return this.#settings(raw, url, r, peer, from);
       return r.then((r) => this.#settings(raw, url, r, peer, from))
         .catch((e) => this.#failed(raw, url, peer, from, e));
@@ -154,6 +160,10 @@ export class Dispatcher {
     content: Content,
   ): Response | Promise<Response> {
     const ex = new Exchange(raw, url, target, this.site, peer, s);
+    if (from?.errorDocument) {
+      ex.answering = from.errorDocument;
+      ex.status = from.errorDocument.error.status;
+    }
     if (from?.ex) {
       ex.takeSession(from.ex);
       ex.user = from.ex.user;
@@ -307,7 +317,14 @@ export class Dispatcher {
     if (doc === undefined || from?.errorDocument || (ex && ex.redirects >= MAX_REDIRECTS)) {
       return page;
     }
-    return this.#errorDocument(doc, page, raw, peer, ex).catch((err) => {
+    // What the document may show: the status, the message an HttpError carries (a crash's
+    // own message stays in the log), and the request as the client made it.
+    const answering = {
+      error: { status: page.status, message: e instanceof HttpError ? e.message : statusText(500) },
+      path: ex?.req.path ?? safeDecode(url.pathname),
+      url: raw.url,
+    };
+    return this.#errorDocument(doc, page, raw, peer, ex, answering).catch((err) => {
       this.site.log(`error document ${doc} for ${page.status} failed: ${err}`);
       return page;
     });
@@ -322,14 +339,16 @@ export class Dispatcher {
     page: Response,
     raw: Request,
     peer: Peer,
-    ex?: Exchange,
+    ex: Exchange | undefined,
+    answering: NonNullable<Exchange["answering"]>,
   ) {
     const target = new URL(doc, raw.url);
     const inner = new Request(target, { headers: raw.headers });
-    const origin = { ex, errorDocument: true };
+    const origin = { ex, errorDocument: answering };
     const res = await this.#route(inner, urlParts(target.href), peer, origin);
-    if (res.status !== 200) {
+    if (res.status !== 200 && res.status !== page.status) {
       await res.body?.cancel();
+      this.site.log(`error document ${doc} for ${page.status} answered ${res.status}: not used`);
       return page;
     }
     const headers = new Headers(res.headers);
@@ -350,6 +369,15 @@ export class Dispatcher {
       signal: raw.signal,
     });
     return Promise.resolve(this.#route(next, urlParts(target.href), ex.peer, { ex }));
+  }
+}
+
+/** A URL path decoded for `req.path`, as it came when it does not decode. */
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
   }
 }
 

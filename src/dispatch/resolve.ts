@@ -1,6 +1,7 @@
 import { type FileStat, StatCache } from "../fs/stat.ts";
 import { TtlCache } from "../fs/ttl_cache.ts";
 import type { Target } from "./target.ts";
+import { DIRECTORY_FILE } from "../directory/directories.ts";
 import { fileKind, isBadSegment, isPrivateName } from "./names.ts";
 import type { HandlerRegistry } from "./registry.ts";
 
@@ -18,6 +19,11 @@ export type Resolution =
      */
     dir: string;
   };
+
+/** `_` names an internal request may use: not `_directory.ts`, not dot or backup names. */
+function isInternalName(segment: string): boolean {
+  return segment.startsWith("_") && segment !== DIRECTORY_FILE && !/[~.]$/.test(segment);
+}
 
 const notFound = (dir: string): Resolution => ({ type: "status", status: 404, dir });
 const forbidden = (dir: string): Resolution => ({ type: "status", status: 403, dir });
@@ -51,10 +57,18 @@ export class Resolver {
    * shared by concurrent requests for the same URL.
    */
   resolve(pathname: string): Resolution | Promise<Resolution> {
-    return this.#results.load(pathname, () => this.#resolve(pathname));
+    return this.#results.load(pathname, () => this.#resolve(pathname, false));
   }
 
-  async #resolve(pathname: string): Promise<Resolution> {
+  /**
+   * For modts's own internal requests (an error document): `_` folders and files may be
+   * named — `_parts/404.psp` is where such fragments live — though `_directory.ts` never.
+   */
+  resolveInternal(pathname: string): Resolution | Promise<Resolution> {
+    return this.#results.load(`\0${pathname}`, () => this.#resolve(pathname, true));
+  }
+
+  async #resolve(pathname: string, internal: boolean): Promise<Resolution> {
     const segments: string[] = [];
     // A bad or private segment refuses the URL, but the directories before it still say
     // whose settings apply (a mounted app below them gets the request).
@@ -69,7 +83,7 @@ export class Resolver {
         break;
       }
       if (isBadSegment(seg)) refusal = notFound;
-      else if (isPrivateName(seg)) refusal = forbidden;
+      else if (isPrivateName(seg) && !(internal && isInternalName(seg))) refusal = forbidden;
       if (refusal) break;
       segments.push(seg);
     }
@@ -83,7 +97,7 @@ export class Resolver {
         continue;
       }
       if (refusal) return refusal(dir);
-      if (!stat?.isFile) return await this.#missing(dir, segments, i, trailingSlash);
+      if (!stat?.isFile) return await this.#missing(dir, segments, i, trailingSlash, internal);
       const scriptPath = urlPath(segments, i + 1);
       return await this.#target(
         dir,
@@ -91,6 +105,7 @@ export class Resolver {
         stat,
         scriptPath,
         pathInfo(segments, i + 1, trailingSlash),
+        internal,
       );
     }
     if (refusal) return refusal(dir);
@@ -107,7 +122,7 @@ export class Resolver {
       const path = `${dir}/${name}`;
       const stat = await this.#stats.stat(path);
       if (stat?.isFile && this.registry.get(fileKind(name))) {
-        return await this.#target(dir, path, stat, dirPath, "");
+        return await this.#target(dir, path, stat, dirPath, "", internal);
       }
     }
     return notFound(dir);
@@ -118,14 +133,20 @@ export class Resolver {
    * (`/hello/say` → `hello.ts`), then the directory's index file if its handler takes path
    * info (`/foobar` → `index.ts`, path info `/foobar`).
    */
-  async #missing(dir: string, segments: string[], i: number, trailingSlash: boolean) {
+  async #missing(
+    dir: string,
+    segments: string[],
+    i: number,
+    trailingSlash: boolean,
+    internal: boolean,
+  ) {
     const name = segments[i];
     const restInfo = pathInfo(segments, i + 1, trailingSlash);
     for (const ext of this.registry.implicitExtensions) {
       const path = `${dir}/${name}${ext}`;
       const stat = await this.#stats.stat(path);
       if (stat?.isFile) {
-        return await this.#target(dir, path, stat, urlPath(segments, i + 1), restInfo);
+        return await this.#target(dir, path, stat, urlPath(segments, i + 1), restInfo, internal);
       }
     }
     const dirPath = i === 0 ? "" : urlPath(segments, i);
@@ -134,7 +155,7 @@ export class Resolver {
       const path = `${dir}/${index}`;
       const stat = await this.#stats.stat(path);
       if (stat?.isFile) {
-        return await this.#target(dir, path, stat, dirPath, `/${name}${restInfo}`);
+        return await this.#target(dir, path, stat, dirPath, `/${name}${restInfo}`, internal);
       }
     }
     return notFound(dir);
@@ -146,6 +167,7 @@ export class Resolver {
     stat: FileStat,
     scriptPath: string,
     pathInfo: string,
+    internal: boolean,
   ): Promise<Resolution> {
     const kind = fileKind(file.slice(file.lastIndexOf("/") + 1));
     const handler = this.registry.get(kind);
@@ -158,7 +180,8 @@ export class Resolver {
     if (real === null || fileKind(real.slice(real.lastIndexOf("/") + 1)) !== kind) {
       return notFound(dir);
     }
-    if (real.slice(this.#realRoot.length + 1).split("/").some(isPrivateName)) return forbidden(dir);
+    const refused = (seg: string) => isPrivateName(seg) && !(internal && isInternalName(seg));
+    if (real.slice(this.#realRoot.length + 1).split("/").some(refused)) return forbidden(dir);
     return { type: "target", target: { file, kind, scriptPath, pathInfo, stat }, dir };
   }
 

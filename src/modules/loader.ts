@@ -189,8 +189,17 @@ export class ModuleLoader {
     } catch (error) {
       const files = new Map(config.files);
       for (const record of created.values()) for (const [f, v] of record.own) files.set(f, v);
+      // The file that failed to compile is one of them: fixing it rebuilds.
+      for (const [f, v] of failedReads.get(error as object) ?? []) files.set(f, v);
       if (error instanceof Deno.errors.NotFound) {
         files.set(fileURLToPath(url), await this.#freshness.seen(fileURLToPath(url)));
+      }
+      // An editor writing in place (truncate, then write) leaves an empty or half-written
+      // file for a moment: until the edit has settled, the last good version serves on.
+      const old = this.#records.peek(url);
+      if (isRecord(old) && [...files.values()].some(isSettling)) {
+        old.checkedAt = coarseNow();
+        return old;
       }
       return { error, files, checkedAt: coarseNow() };
     }
@@ -263,19 +272,38 @@ export class ModuleLoader {
         this.setExport("default", value);
       }, { identifier: url });
     } else if (provider) {
-      const made = await provider.load(path, this.#freshness, this.#root);
-      for (const [file, seen] of made.files) own.set(file, seen);
-      meta = made.meta;
-      const code = await withDynamicImports(made.code, path);
       try {
-        module = this.#module(code, url, path, hot);
+        const made = await provider.load(path, this.#freshness, this.#root);
+        for (const [file, seen] of made.files) own.set(file, seen);
+        meta = made.meta;
+        const code = await withDynamicImports(made.code, path);
+        try {
+          module = this.#module(code, url, path, hot);
+        } catch (e) {
+          throw e instanceof SyntaxError ? await provider.syntaxError(path, code, meta, e) : e;
+        }
       } catch (e) {
-        throw e instanceof SyntaxError ? await provider.syntaxError(path, code, meta, e) : e;
+        // What was read is unknown when the provider itself failed: the file, and the one
+        // the error names (an included part).
+        if (!own.has(path)) own.set(path, await this.#freshness.seen(path));
+        const named = (e as { file?: unknown }).file;
+        if (typeof named === "string") own.set(named, await this.#freshness.seen(named));
+        if (typeof e === "object" && e !== null) failedReads.set(e, own);
+        throw e;
       }
     } else {
       const { source, seen } = await this.#freshness.read(path);
       own.set(path, seen);
-      module = await this.#compile(path, url, source, config, hot);
+      try {
+        // Empty where a version with code was: a write in progress, until it settles.
+        if (isRecord(old) && source.trim() === "" && isSettling(seen)) {
+          throw new ModuleError("the file is empty (being written?)", path);
+        }
+        module = await this.#compile(path, url, source, config, hot);
+      } catch (e) {
+        if (typeof e === "object" && e !== null) failedReads.set(e, own);
+        throw e;
+      }
     }
     const record: ModuleRecord = {
       path,
@@ -473,6 +501,16 @@ export class ModuleLoader {
       thrown: e,
     });
   }
+}
+
+/** The files a module that failed to compile was read from, by its error. */
+const failedReads = new WeakMap<object, Map<string, FileVersion>>();
+
+/** How long after a file changed a failure to load it may be a write still in progress. */
+const SETTLE_MS = 1000;
+
+function isSettling(version: FileVersion): boolean {
+  return version.version !== "missing" && Date.now() - version.mtimeMs < SETTLE_MS;
 }
 
 /** A loaded module, or the failure of its graph thrown again. */

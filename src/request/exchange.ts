@@ -2,7 +2,7 @@
 // clean-ups and hooks. The dispatcher, the handlers and the session code work on this record;
 // user code gets `exchange.req` (request_view.ts), which shows only the public API, so
 // nothing here is reachable from user code.
-import type { Chunk, FilterFactory, Hook, Phase, Req } from "../api/request.ts";
+import type { AnsweredError, Chunk, FilterFactory, Hook, Phase, Req } from "../api/request.ts";
 import type { Session } from "../api/session.ts";
 import type { Target } from "../dispatch/target.ts";
 import type { Settings } from "../directory/settings.ts";
@@ -51,6 +51,8 @@ export class Exchange {
   user?: string;
   /** How many internal redirects led here. */
   redirects = 0;
+  /** For an error document: the error it answers, and the request that met it. */
+  answering?: { error: AnsweredError; path: string; url: string };
 
   #raw: Request;
   /** Whether `#raw`'s body is bounded already (see `raw`). */

@@ -3,6 +3,7 @@
 // sessions' handles, running and cleaning up) is out of user code's reach.
 import { normalize } from "node:path";
 import type {
+  AnsweredError,
   Chunk,
   CookieOptions,
   Credentials,
@@ -36,7 +37,7 @@ export class RequestView implements Req {
   constructor(ex: Exchange) {
     this.#ex = ex;
     this.method = ex.method;
-    this.path = ex.target.scriptPath + ex.target.pathInfo;
+    this.path = ex.answering?.path ?? ex.target.scriptPath + ex.target.pathInfo;
     this.pathInfo = ex.target.pathInfo;
     this.filename = ex.target.file;
     this.options = ex.settings.options;
@@ -52,7 +53,11 @@ export class RequestView implements Req {
 
   /** Built on first use: most handlers only need path and query. */
   get url(): URL {
-    return this.#url ??= new URL(this.#ex.raw.url);
+    return this.#url ??= new URL(this.#ex.answering?.url ?? this.#ex.raw.url);
+  }
+
+  get error(): AnsweredError | undefined {
+    return this.#ex.answering?.error;
   }
 
   get query(): URLSearchParams {
