@@ -3,6 +3,7 @@
 // DURATION (s, default 8), WARMUP (s, 2), CONNS (50), THREADS (2), ROUNDS (1), ONLY (row names),
 // PIN=1 (server on CPU 1, wrk with one thread on CPU 0: steadier ratios on a noisy machine).
 import { join } from "node:path";
+import { ensureWrk } from "./wrk.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
 const env = (name: string, fallback: number) => Number(Deno.env.get(name) ?? fallback);
@@ -23,22 +24,6 @@ interface Row {
   vs?: string[];
   /** A wrk Lua script under bench/lua and its arguments. */
   lua?: string[];
-}
-
-async function ensureWrk(): Promise<void> {
-  const has = () =>
-    new Deno.Command("wrk", { args: ["--version"], stdout: "null", stderr: "null" }).output()
-      .then(() => true, () => false);
-  if (await has()) return;
-  console.error("wrk not found: installing it with apt-get (Debian package wrk)");
-  for (const args of [["update"], ["install", "-y", "wrk"]]) {
-    const r = await new Deno.Command("apt-get", { args, stdout: "null", stderr: "inherit" })
-      .output().catch(() => null);
-    if (!r?.success) {
-      console.error("could not install wrk; run `apt-get install -y wrk` as root, then again.");
-      Deno.exit(1);
-    }
-  }
 }
 
 // The Eta anchor's template (shared/bench-anchors/anchors/views/list.eta), served as list.eta

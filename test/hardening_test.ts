@@ -523,7 +523,7 @@ export async function* stream() { yield "abc"; yield "de"; }`,
   const dataDir = await Deno.makeTempDir();
   const log = join(dataDir, "access.log");
   {
-    await using s = await serveRoot(root, { dataDir, accessLog: log });
+    await using s = await serveRoot(root, { dataDir, accessLog: log, websockets: true });
     const ws = new WebSocket(`${s.url.replace("http", "ws")}ws`);
     const echoed = new Promise<string>((resolve) => ws.onmessage = (e) => resolve(e.data));
     const opened = await Promise.race([
@@ -643,4 +643,170 @@ export function index() { throw new HttpError(403, "members only"); }`,
   const direct = await s.fetch("/_errors/404.psp");
   assert.equal(direct.status, 403);
   assert.equal(await direct.text(), "403 Forbidden at /_errors/404.psp");
+});
+
+/** Milliseconds until the server closes `conn` (reading whatever it sends), or "open" after `ms`. */
+async function closedWithin(conn: Deno.Conn, ms: number): Promise<number | "open"> {
+  const started = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const closed = (async () => {
+    const buf = new Uint8Array(4096);
+    while ((await conn.read(buf).catch(() => null)) !== null) { /* an answer, then the end */ }
+    return performance.now() - started;
+  })();
+  const late = new Promise<"open">((r) => timer = setTimeout(() => r("open"), ms));
+  const result = await Promise.race([closed, late]);
+  clearTimeout(timer);
+  conn.close();
+  return result;
+}
+
+const GET = (path: string) => encoder.encode(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+
+Deno.test("D2: silent and idle connections are closed after their timeouts; busy ones are not", async () => {
+  const root = await tempTree({
+    "m.ts": `export const index = () => "ok";
+export async function slow() { await new Promise((r) => setTimeout(r, 1500)); return "slow done"; }`,
+  });
+  await using s = await serveRoot(root, { headerTimeout: 0.5, idleTimeout: 1 });
+  const baseline = openFds();
+  const connect = () => Deno.connect({ hostname: "127.0.0.1", port: s.port });
+  const opened = performance.now();
+  const silent = await Promise.all(Array.from({ length: 100 }, connect));
+  const slowloris = await connect();
+  await slowloris.write(encoder.encode("GET /m HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
+  const idle = await Promise.all(Array.from({ length: 20 }, async () => {
+    const conn = await connect();
+    await conn.write(GET("/m"));
+    assert.equal((await readRawResponse(conn, true)).body, "ok");
+    return conn;
+  }));
+  const idleSince = performance.now();
+  // In flight for longer than either timeout: answered all the same.
+  const slow = await connect();
+  await slow.write(GET("/m/slow"));
+  // A request every 300 ms for 2 s: never idle for a whole second.
+  const busy = await connect();
+  const busyAnswers: string[] = [];
+  const busyDone = (async () => {
+    for (let i = 0; i < 7; i++) {
+      await busy.write(GET("/m"));
+      busyAnswers.push((await readRawResponse(busy, true)).body);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  })();
+
+  const silentClosed = await Promise.all([...silent, slowloris].map((c) => closedWithin(c, 5000)));
+  const headSeconds = (performance.now() - opened) / 1000;
+  assert.ok(silentClosed.every((t) => t !== "open"), "a silent connection is still open after 5 s");
+  assert.ok(headSeconds >= 0.45 && headSeconds < 3, `silent ones closed after ${headSeconds} s`);
+  const idleClosed = await Promise.all(idle.map((c) => closedWithin(c, 5000)));
+  const idleSeconds = (performance.now() - idleSince) / 1000;
+  assert.ok(idleClosed.every((t) => t !== "open"), "an idle connection is still open after 5 s");
+  assert.ok(idleSeconds >= 0.95 && idleSeconds < 3.5, `idle ones closed after ${idleSeconds} s`);
+
+  const slowAnswer = await readRawResponse(slow, true);
+  assert.equal(slowAnswer.status, 200);
+  assert.equal(slowAnswer.body, "slow done");
+  slow.close();
+  await busyDone;
+  assert.deepEqual(busyAnswers, Array(7).fill("ok"));
+  busy.close();
+  assert.ok(openFds() - baseline < 10, `${openFds() - baseline} descriptors more than before`);
+  assert.equal(await (await s.fetch("/m")).text(), "ok");
+});
+
+Deno.test("D2: past the connection cap a new connection gets a 503, and the server recovers", async () => {
+  const root = await tempTree({ "m.ts": `export const index = () => "ok";` });
+  await using s = await serveRoot(root, { maxConnections: 10, headerTimeout: 0 });
+  const connect = () => Deno.connect({ hostname: "127.0.0.1", port: s.port });
+  const held = await Promise.all(Array.from({ length: 10 }, connect));
+  const refused = await readRawResponse(await connect());
+  assert.equal(refused.status, 503);
+  assert.equal(refused.headers["retry-after"], "1");
+  assert.equal(refused.body, "The server has too many connections");
+  assert.ok(s.logs.some((l) => l === "connection limit (10) reached: new connections get a 503"));
+  held.forEach((c) => c.close());
+  let status = 0;
+  for (let i = 0; i < 100 && status !== 200; i++) {
+    const res = await s.fetch("/m", { headers: { connection: "close" } });
+    await res.body?.cancel();
+    status = res.status;
+    if (status !== 200) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(status, 200);
+});
+
+Deno.test("D2: running out of descriptors is refused, logged and survived", async () => {
+  const root = await tempTree({ "public/m.ts": `export const index = () => "ok";` });
+  const site = join(root, "public");
+  /**
+   * Opens `n` connections (or until one is refused) and holds them until `logged` is printed;
+   * then closes them and asks for /m.
+   */
+  const flood = async (
+    server: Awaited<ReturnType<typeof spawnServer>>,
+    n: number,
+    logged: RegExp,
+  ) => {
+    const conns: Deno.Conn[] = [];
+    for (let i = 0; i < n; i++) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port }).catch(() =>
+        null
+      );
+      if (!conn) break;
+      conns.push(conn);
+    }
+    await server.waitFor(logged);
+    conns.forEach((c) => c.close());
+    let body = "";
+    for (let i = 0; i < 200 && body !== "ok"; i++) {
+      body = await fetch(`${server.url}m`, {
+        headers: { connection: "close" },
+        signal: AbortSignal.timeout(2000),
+      }).then((r) => r.text(), () => "");
+      if (body !== "ok") await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.equal(body, "ok", server.output());
+    assert.equal(await server.stop(), 0, server.output());
+  };
+  // A cap above what the descriptors allow: accepting fails, is logged, and starts again.
+  await flood(
+    await spawnServer([site, "--port", "0", "--max-connections", "1000"], undefined, 128),
+    200,
+    /cannot accept connections \(Too many open files/,
+  );
+  // Deno.serve's own listener (--websockets) ends on EMFILE: modts listens again.
+  const plain = await spawnServer([site, "--port", "0", "--websockets"], undefined, 128);
+  await flood(plain, 200, /the listener failed \(Too many open files/);
+  assert.match(plain.output(), /listening again on port \d+/);
+  // By default the first EMFILE sets a cap below it: once the header timeout has freed
+  // descriptors, connections past the cap get 503s.
+  const learning = await spawnServer(
+    [site, "--port", "0", "--header-timeout", "1"],
+    undefined,
+    128,
+  );
+  await flood(learning, 200, /connection limit \(\d+\) reached: new connections get a 503/);
+  const learnt =
+    /descriptors ran out with (\d+) connections open: new connections past (\d+) get a 503/
+      .exec(learning.output());
+  assert.ok(learnt, learning.output());
+  assert.ok(Number(learnt[2]) < Number(learnt[1]) - 7, learnt[0]);
+});
+
+Deno.test("D2: under the connection limits a WebSocket upgrade fails with a log line saying why", async () => {
+  const root = await tempTree({
+    "ws.ts": `import type { Req } from "modts";
+export function index(req: Req) { return Deno.upgradeWebSocket(req.raw).response; }`,
+  });
+  await using s = await serveRoot(root);
+  const ws = new WebSocket(`${s.url.replace("http", "ws")}ws`);
+  const closed = new Promise((resolve) => ws.onclose = resolve);
+  ws.onerror = () => {};
+  await closed;
+  assert.deepEqual(s.logs, [
+    "a WebSocket upgrade fails while connection limits are on: " +
+    "start modts with --websockets (config websockets: true)",
+  ]);
 });

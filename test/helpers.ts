@@ -174,9 +174,16 @@ export interface ServerProcess {
   stop(): Promise<number>;
 }
 
-/** `main.ts serve ARGS` in a subprocess; resolves when it prints its ready line. */
-export function spawnServer(args: string[], cwd = PROJECT): Promise<ServerProcess> {
-  return spawnReady(["run", ...PERMS, MAIN, "serve", ...args], cwd);
+/**
+ * `main.ts serve ARGS` in a subprocess; resolves when it prints its ready line. With `fdLimit`
+ * the process may open that many descriptors at most (`ulimit -n`).
+ */
+export function spawnServer(
+  args: string[],
+  cwd = PROJECT,
+  fdLimit?: number,
+): Promise<ServerProcess> {
+  return spawnReady(["run", ...PERMS, MAIN, "serve", ...args], cwd, fdLimit);
 }
 
 /** `deno task ARGS` in `cwd` (a task that starts a server); resolves when it is ready. */
@@ -184,9 +191,17 @@ export function spawnTask(cwd: string, args: string[]): Promise<ServerProcess> {
   return spawnReady(["task", ...args], cwd);
 }
 
-async function spawnReady(args: string[], cwd: string): Promise<ServerProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
+async function spawnReady(
+  args: string[],
+  cwd: string,
+  fdLimit?: number,
+): Promise<ServerProcess> {
+  const command = fdLimit === undefined ? { program: Deno.execPath(), args } : {
+    program: "sh",
+    args: ["-c", `ulimit -n ${fdLimit} && exec "$@"`, "sh", Deno.execPath(), ...args],
+  };
+  const child = new Deno.Command(command.program, {
+    args: command.args,
     cwd,
     stdout: "piped",
     stderr: "piped",

@@ -18,13 +18,29 @@ export interface ServerConfig {
   shutdownTimeout: number;
   /** Seconds a handler may take before its request gets a 503; 0: no limit. */
   requestTimeout: number;
+  /** Seconds a new connection may take to send a complete request head; 0: no limit. */
+  headerTimeout: number;
+  /** Seconds a keep-alive connection may sit idle between requests; 0: no limit. */
+  idleTimeout: number;
+  /** Connections open at once (0: no cap; "auto": learnt when descriptors first run out). */
+  maxConnections: number | "auto";
+  /** Serve on Deno.serve's listener so WebSocket upgrades work (connection limits then off). */
+  websockets: boolean;
   /** Seconds a file-system answer (stat, URL mapping, module freshness) is trusted. */
   fsTtl: number;
 }
 
 export type Settable = Exclude<keyof ServerConfig, "root">;
 
-export type OptionType = "string" | "port" | "boolean" | "size" | "seconds" | "path" | "store";
+export type OptionType =
+  | "string"
+  | "port"
+  | "boolean"
+  | "size"
+  | "seconds"
+  | "count"
+  | "path"
+  | "store";
 
 /** One setting: its flag, its type, its help line (and its config key, for `serve`'s). */
 export interface OptionSpec<K extends string = Settable> {
@@ -100,6 +116,33 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: "a handler still running after this gets a 503; 0: no limit (60)",
   },
   {
+    key: "headerTimeout",
+    flag: "--header-timeout",
+    type: "seconds",
+    arg: "SECONDS",
+    help: "close a new connection with no complete request head by then; 0: never (10)",
+  },
+  {
+    key: "idleTimeout",
+    flag: "--idle-timeout",
+    type: "seconds",
+    arg: "SECONDS",
+    help: "close a keep-alive connection idle this long; 0: never (30)",
+  },
+  {
+    key: "maxConnections",
+    flag: "--max-connections",
+    type: "count",
+    arg: "N|auto",
+    help: "connections open at once, then 503; 0: no cap (auto: learnt from the fd limit)",
+  },
+  {
+    key: "websockets",
+    flag: "--websockets",
+    type: "boolean",
+    help: "allow WebSocket upgrades; turns the three limits above off (off)",
+  },
+  {
     key: "fsTtl",
     flag: "--fs-ttl",
     type: "seconds",
@@ -117,6 +160,10 @@ export const DEFAULTS = {
   maxBodySize: 100 * 1024 * 1024,
   shutdownTimeout: 10,
   requestTimeout: 60,
+  headerTimeout: 10,
+  idleTimeout: 30,
+  maxConnections: "auto",
+  websockets: false,
   fsTtl: 1,
 } satisfies Partial<ServerConfig>;
 
@@ -154,6 +201,11 @@ export function convert(
     }
     case "seconds": {
       if (typeof text !== "string" || !/^\d+(\.\d+)?$/.test(text)) throw bad("expected seconds");
+      return Number(text);
+    }
+    case "count": {
+      if (text === "auto") return text;
+      if (typeof text !== "string" || !/^\d+$/.test(text)) throw bad("expected a count or auto");
       return Number(text);
     }
     case "string":

@@ -12,6 +12,7 @@ import { baseSettings } from "../directory/settings.ts";
 import { then } from "../util/maybe_async.ts";
 import { keepServing } from "./escaped_errors.ts";
 import { makeUploadDir } from "./upload_dirs.ts";
+import { listen } from "./listener.ts";
 import { defaultRegistry, DIRECTORY_INDEX } from "./handlers.ts";
 
 export interface RunningServer {
@@ -106,7 +107,12 @@ export async function startServer(
   // Set at shutdown: answers then say `Connection: close`, so that a keep-alive client opens
   // a new connection (to the next process) instead of finding this one gone.
   let draining = false;
-  const answered = (res: Response) => draining ? closing(res) : res;
+  // What a 101 should do; the listener, known below, says.
+  let upgraded = () => {};
+  const answered = (res: Response) => {
+    if (res.status === 101) upgraded();
+    return draining ? closing(res) : res;
+  };
   const fetch = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => {
     try {
       const res = dispatcher.dispatch(request, info);
@@ -116,26 +122,37 @@ export async function startServer(
     }
   };
 
-  const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    hostname: config.host,
-    port: config.port,
-    onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
-  }, fetch);
-  const addr = await listening.promise;
+  const server = await listen(
+    {
+      hostname: config.host,
+      port: config.port,
+      websockets: config.websockets,
+      limits: {
+        headerTimeoutMs: config.headerTimeout * 1000,
+        idleTimeoutMs: config.idleTimeout * 1000,
+        maxConnections: config.maxConnections,
+      },
+    },
+    fetch,
+    failed,
+    log,
+  );
+  upgraded = server.upgraded;
+  const addr = server.addr;
 
   let stopping: Promise<void> | undefined;
   const shutdown = () =>
     stopping ??= (async () => {
       draining = true;
+      const stopped = server.shutdown();
       const timeout = new Promise<void>((r) => {
         const t = setTimeout(() => {
           log(`shutdown: in-flight requests still running after ${config.shutdownTimeout}s`);
           r();
         }, config.shutdownTimeout * 1000);
-        server.finished.then(() => clearTimeout(t));
+        stopped.then(() => clearTimeout(t), () => clearTimeout(t));
       });
-      await Promise.race([server.shutdown(), timeout]);
+      await Promise.race([stopped, timeout]);
       await sessions.close();
       await modules.close();
       await accessLog?.close();
