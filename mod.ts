@@ -7,6 +7,7 @@
  * @module
  */
 import type { ModuleHot } from "./src/api/hot.ts";
+import type { HandlerSettings, SiteHandler } from "./src/api/handler.ts";
 
 export type {
   AnsweredError,
@@ -28,6 +29,21 @@ export { DECLINED, DONE, OK } from "./src/api/directory.ts";
 export type { ModuleHot } from "./src/api/hot.ts";
 export { HttpError } from "./src/http/status.ts";
 export { escapeHtml } from "./src/http/html.ts";
+export type { ConnectionInfo, HandlerSettings, SiteHandler } from "./src/api/handler.ts";
+
+/**
+ * The whole server for one document root as a fetch handler:
+ * `export default await createHandler({ root: "./public" })` under `deno serve`, or
+ * `app.mount("/legacy", site.fetch)` in a Hono app. Settings are checked like the config
+ * file's; a bad one throws.
+ */
+export async function createHandler(settings: HandlerSettings): Promise<SiteHandler> {
+  // Loaded by a computed specifier, so that type-checking a user's module against mod.ts
+  // never walks the server's module graph.
+  const server = new URL("./src/server/create_handler.ts", import.meta.url).href;
+  const { createSiteHandler } = await import(server);
+  return await createSiteHandler(settings);
+}
 
 // The one global type modts adds: users know `import.meta.hot` from Vite, and it must
 // type-check in any module of theirs that imports modts. (JSR forbids global augmentation,

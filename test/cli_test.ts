@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import denoJson from "../deno.json" with { type: "json" };
-import { MAIN, runCli, spawnServer, spawnTask, tempTree } from "./helpers.ts";
+import { MAIN, readRawResponse, runCli, spawnServer, spawnTask, tempTree } from "./helpers.ts";
 
 /** The permissions of the `start` task. */
 const START_PERMS = denoJson.tasks.start.split(" ").filter((a) => a.startsWith("--"));
@@ -84,6 +84,58 @@ Deno.test("serve --port 0 prints the real address and serves ROOT", async () => 
     assert.equal(await res.text(), "hello from site");
   } finally {
     assert.equal(await server.stop(), 0);
+  }
+});
+
+Deno.test("a port in use is one line and exit 1; the first server keeps serving", async () => {
+  const base = await tempTree({ "site/index.html": "first" });
+  const first = await spawnServer([join(base, "site"), "--port", "0"]);
+  try {
+    const second = await runCli(["serve", join(base, "site"), "--port", String(first.port)]);
+    assert.equal(second.code, 1);
+    assert.equal(
+      second.stderr,
+      `modts serve: cannot listen on 127.0.0.1:${first.port}: ` +
+        "the address is in use (is modts already running?)\n",
+    );
+    assert.equal(await (await fetch(first.url)).text(), "first");
+    // The second one left no upload directory behind.
+    const left = [...Deno.readDirSync(join(base, ".modts"))].filter((e) =>
+      e.name.startsWith("uploads-")
+    );
+    assert.equal(left.length, 1);
+  } finally {
+    assert.equal(await first.stop(), 0);
+  }
+});
+
+Deno.test("--unix PATH: a socket of mode 0660; a stale one is replaced, a live one refused", async () => {
+  const base = await tempTree({ "site/index.html": "over a socket" });
+  const sock = join(base, "modts.sock");
+  const ask = async () => {
+    const conn = await Deno.connect({ transport: "unix", path: sock });
+    await conn.write(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+    return await readRawResponse(conn);
+  };
+  const first = await spawnServer([join(base, "site"), "--unix", sock]);
+  assert.match(first.output(), /^modts serving .*site at unix:.*modts\.sock\n/);
+  assert.equal((await Deno.stat(sock)).mode! & 0o777, 0o660);
+  assert.equal((await ask()).body, "over a socket");
+  const second = await runCli(["serve", join(base, "site"), "--unix", sock]);
+  assert.equal(second.code, 1);
+  assert.equal(
+    second.stderr,
+    `modts serve: cannot listen on ${sock}: the address is in use (is modts already running?)\n`,
+  );
+  // Killed: its socket file stays behind, and the next start replaces it.
+  first.child.kill("SIGKILL");
+  await first.status;
+  assert.ok((await Deno.lstat(sock)).isSocket);
+  const next = await spawnServer([join(base, "site"), "--unix", sock]);
+  try {
+    assert.equal((await ask()).body, "over a socket");
+  } finally {
+    assert.equal(await next.stop(), 0);
   }
 });
 

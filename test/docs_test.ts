@@ -28,6 +28,8 @@ Deno.test("every ```ts example in the README and docs/ type-checks against modts
       imports: {
         "modts": new URL("../mod.ts", import.meta.url).href,
         "modts/client": new URL("../client.ts", import.meta.url).href,
+        // As a user's site that mounts modts in a Hono app maps it.
+        hono: JSON.parse(await Deno.readTextFile(join(PROJECT, "deno.json"))).imports.hono,
       },
       unstable: ["kv"],
     }),
@@ -98,6 +100,7 @@ export async function visit(req: Req, file?: Upload): Promise<string> {
   assert.deepEqual(modules, [
     "mod.ts",
     "src/api/directory.ts",
+    "src/api/handler.ts",
     "src/api/hot.ts",
     "src/api/request.ts",
     "src/api/session.ts",

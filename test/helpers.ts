@@ -213,7 +213,7 @@ async function spawnReady(
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
       text += chunk;
-      const m = /http:\/\/[^\s]+\//.exec(text);
+      const m = /https?:\/\/[^\s]+\/|unix:\S+/.exec(text);
       if (m) ready.resolve(m[0]);
       for (const w of waiters) {
         if (w.pattern.test(text)) {

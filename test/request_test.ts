@@ -1,5 +1,6 @@
 // The request object's members, each on a real Request (no server needed for these).
 import assert from "node:assert/strict";
+import { parseTrustList } from "../src/http/forwarded.ts";
 import { HttpError } from "../src/http/status.ts";
 import { urlParts } from "../src/http/url_parts.ts";
 import type { Req } from "../mod.ts";
@@ -33,6 +34,7 @@ async function makeExchange(
     {
       root: "/srv",
       uploadDir,
+      trustProxy: parseTrustList([]),
       sessions: new SessionManager(":memory:", (m) => logs.push(m)),
       modules: new ModuleLoader({ root: "/srv", autoreload: false }),
       log: (m) => logs.push(m),

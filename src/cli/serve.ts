@@ -21,7 +21,16 @@ export async function serve(args: string[]): Promise<number> {
     return 0;
   }
   const { config, configFile } = await resolveConfig(positionals[0], values);
-  const server = await startServer(config);
+  let server;
+  try {
+    server = await startServer(config);
+  } catch (e) {
+    const why = listenFailure(e);
+    if (!why) throw e;
+    const where = config.unix ?? `${config.host}:${config.port}`;
+    console.error(`modts serve: cannot listen on ${where}: ${why}`);
+    return 1;
+  }
   const from = configFile ? ` (config: ${configFile})` : "";
   console.log(`modts serving ${config.root} at ${server.url}${from}`);
 
@@ -33,4 +42,16 @@ export async function serve(args: string[]): Promise<number> {
   for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, onSignal);
   await stopped.promise;
   return 0;
+}
+
+/** What a failure to listen means to the operator, or null when it is not one. */
+function listenFailure(e: unknown): string | null {
+  if (e instanceof Deno.errors.AddrInUse) {
+    return "the address is in use (is modts already running?)";
+  }
+  if (e instanceof Deno.errors.AddrNotAvailable) return "no such address on this machine";
+  if (e instanceof Deno.errors.PermissionDenied) {
+    return "permission denied (ports below 1024 need privileges)";
+  }
+  return null;
 }

@@ -39,31 +39,41 @@ export async function readConfigFile(path: string): Promise<Partial<ServerConfig
   } catch (e) {
     throw new UsageError(`${path}: ${e instanceof Error ? e.message : e}`);
   }
+  return checkSettings(data, path, dirname(path));
+}
+
+/**
+ * Checks every key and value of a settings object (a config file's, or `createHandler`'s)
+ * with the same rules as the flags; relative paths become relative to `base`.
+ */
+export function checkSettings(
+  data: unknown,
+  where: string,
+  base: string,
+  keys: readonly string[] = OPTIONS.map((o) => o.key),
+): Partial<ServerConfig> {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new UsageError(`${path}: expected an object of settings`);
+    throw new UsageError(`${where}: expected an object of settings`);
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
     const spec = OPTIONS.find((o) => o.key === key);
-    if (!spec) {
-      const known = OPTIONS.map((o) => o.key).join(", ");
-      throw new UsageError(`${path}: unknown setting "${key}" (known: ${known})`);
+    if (!spec || !keys.includes(key)) {
+      throw new UsageError(`${where}: unknown setting "${key}" (known: ${keys.join(", ")})`);
     }
     if (spec.key === "accessLog" && value === null) {
       out[key] = null;
       continue;
     }
-    let v = convert(spec, value, path);
-    if (typeof v === "string" && isPathLike(spec.key, v) && !isAbsolute(v)) {
-      v = join(dirname(path), v);
-    }
+    let v = convert(spec, value, where);
+    if (typeof v === "string" && isPathLike(spec.key, v) && !isAbsolute(v)) v = join(base, v);
     out[key] = v;
   }
   return out as Partial<ServerConfig>;
 }
 
 function isPathLike(key: string, value: string): boolean {
-  if (key === "dataDir") return true;
+  if (key === "dataDir" || key === "unix") return true;
   if (key === "accessLog") return value !== "-";
   if (key === "kv") return value !== ":memory:" && !/^https?:\/\//.test(value);
   return false;

@@ -1,10 +1,13 @@
 // The server's settings: one table drives the CLI flags, the config file and the help text.
+import { parseTrustList } from "../http/forwarded.ts";
 
 export interface ServerConfig {
   /** The document root (absolute). */
   root: string;
   host: string;
   port: number;
+  /** A Unix socket to listen on instead of host and port. */
+  unix: string | null;
   debug: boolean;
   autoreload: boolean;
   /** Session store: a file path, ":memory:" or a KV Connect URL. */
@@ -26,6 +29,8 @@ export interface ServerConfig {
   maxConnections: number | "auto";
   /** Serve on Deno.serve's listener so WebSocket upgrades work (connection limits then off). */
   websockets: boolean;
+  /** Peers (addresses, CIDRs) whose Forwarded / X-Forwarded-* headers are believed. */
+  trustProxy: string[];
   /** Seconds a file-system answer (stat, URL mapping, module freshness) is trusted. */
   fsTtl: number;
 }
@@ -39,6 +44,7 @@ export type OptionType =
   | "size"
   | "seconds"
   | "count"
+  | "addresses"
   | "path"
   | "store";
 
@@ -65,6 +71,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: "port",
     arg: "PORT",
     help: "port; 0 picks a free one (8000)",
+  },
+  {
+    key: "unix",
+    flag: "--unix",
+    type: "path",
+    arg: "PATH",
+    help: "listen on this Unix socket instead of HOST:PORT (mode 0660)",
   },
   { key: "debug", flag: "--debug", type: "boolean", help: "show errors with their stack (off)" },
   {
@@ -143,6 +156,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: "allow WebSocket upgrades; turns the three limits above off (off)",
   },
   {
+    key: "trustProxy",
+    flag: "--trust-proxy",
+    type: "addresses",
+    arg: "LIST",
+    help: "proxies whose Forwarded/X-Forwarded-* headers count, e.g. 127.0.0.1,10.0.0.0/8 (none)",
+  },
+  {
     key: "fsTtl",
     flag: "--fs-ttl",
     type: "seconds",
@@ -154,6 +174,7 @@ export const OPTIONS: readonly OptionSpec[] = [
 export const DEFAULTS = {
   host: "127.0.0.1",
   port: 8000,
+  unix: null,
   debug: false,
   autoreload: true,
   accessLog: null,
@@ -164,6 +185,7 @@ export const DEFAULTS = {
   idleTimeout: 30,
   maxConnections: "auto",
   websockets: false,
+  trustProxy: [] as string[],
   fsTtl: 1,
 } satisfies Partial<ServerConfig>;
 
@@ -207,6 +229,19 @@ export function convert(
       if (text === "auto") return text;
       if (typeof text !== "string" || !/^\d+$/.test(text)) throw bad("expected a count or auto");
       return Number(text);
+    }
+    case "addresses": {
+      // A comma list (flag, file) or an array (file, createHandler) of literal addresses/CIDRs.
+      const list = typeof value === "string" ? value.split(",").map((e) => e.trim()) : value;
+      if (!Array.isArray(list)) {
+        throw bad("expected addresses and CIDRs, e.g. 127.0.0.1,10.0.0.0/8");
+      }
+      try {
+        parseTrustList(list);
+      } catch (e) {
+        throw bad((e as Error).message);
+      }
+      return list.filter((e) => e !== "");
     }
     case "string":
     case "path":

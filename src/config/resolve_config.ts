@@ -13,8 +13,13 @@ export async function resolveConfig(
   const root = resolve(rootArg ?? "public");
   const configFile = await findConfigFile(root);
   const fromFile = configFile ? await readConfigFile(configFile) : {};
-  const merged = { ...DEFAULTS, ...fromFile, ...flags };
+  return { config: completeConfig(root, { ...fromFile, ...flags }), configFile };
+}
+
+/** `settings` over the defaults; the data dir beside ROOT and the store in it unless set. */
+export function completeConfig(root: string, settings: Partial<ServerConfig>): ServerConfig {
+  const merged = { ...DEFAULTS, ...settings };
   const dataDir = resolve(merged.dataDir ?? join(dirname(root), ".modts"));
   const kv = merged.kv ?? join(dataDir, "kv.sqlite3");
-  return { config: { ...merged, root, dataDir, kv }, configFile };
+  return { ...merged, root, dataDir, kv };
 }

@@ -10,7 +10,13 @@ import { debugPage, statusJson, statusPage } from "../http/error_pages.ts";
 import { HttpError, statusText } from "../http/status.ts";
 import { type UrlParts, urlParts } from "../http/url_parts.ts";
 import type { AccessLog } from "../log/access_log.ts";
-import { Exchange, type Peer, type SiteEnv } from "../request/exchange.ts";
+import {
+  Exchange,
+  forwardedBy,
+  type Peer,
+  peerAddress,
+  type SiteEnv,
+} from "../request/exchange.ts";
 import { type Target, virtualTarget } from "./target.ts";
 import type { Handler, HandlerRegistry } from "./registry.ts";
 import type { Resolution, Resolver } from "./resolve.ts";
@@ -57,7 +63,7 @@ export class Dispatcher {
     if (this.accessLog) {
       // Read now: an upgraded request (a WebSocket) has no address or headers left to read.
       this.accessLog.arrived(raw);
-      peer = { remoteAddr: { hostname: peer.remoteAddr.hostname } };
+      peer = { remoteAddr: { hostname: peerAddress(peer) } };
     }
     return this.#route(raw, urlParts(raw.url), peer, null);
   }
@@ -264,7 +270,8 @@ export class Dispatcher {
       const entry = {
         raw,
         url,
-        remoteAddr: peer.remoteAddr.hostname,
+        remoteAddr: ex?.remoteAddr ??
+          forwardedBy(this.site.trustProxy, raw, peer)?.client ?? peerAddress(peer),
         user: ex?.user,
         status: res.status,
         time: new Date(),

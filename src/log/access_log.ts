@@ -49,7 +49,7 @@ function facts(raw: Request): RequestFacts {
 /** One line in the Apache combined log format; `bytes` of body sent ("-" for none). */
 export function combinedLine(e: LogEntry, f: RequestFacts, bytes: number): string {
   const request = `${e.raw.method} ${e.url.pathname}${e.url.search} ${f.protocol}`;
-  return `${e.remoteAddr} - ${e.user ? quoted(e.user).slice(1, -1) || "-" : "-"} ` +
+  return `${e.remoteAddr || "-"} - ${e.user ? quoted(e.user).slice(1, -1) || "-" : "-"} ` +
     `${clfTime(e.time)} ${quoted(request)} ${e.status} ${bytes || "-"} ` +
     `${quoted(f.referer)} ${quoted(f.userAgent)}\n`;
 }

@@ -12,6 +12,7 @@ import type { ModuleLoader } from "../modules/loader.ts";
 import type { SessionManager } from "../session/manager.ts";
 import type { SessionHandle } from "../session/session.ts";
 import { HttpError } from "../http/status.ts";
+import { type Forwarded, forwardedFor, type TrustList } from "../http/forwarded.ts";
 import { CookieJar } from "./cookies.ts";
 import { limitedBody, MAX_IN_MEMORY } from "./body.ts";
 import { addBody, type Form, queryForm } from "./form.ts";
@@ -27,6 +28,8 @@ export interface SiteEnv {
   /** Runs the whole pipeline for another path of this site (set by the dispatcher). */
   internalRedirect?: (ex: Exchange, path: string) => Promise<Response>;
   uploadDir: string;
+  /** Proxies whose forwarding headers are believed (`--trust-proxy`). */
+  trustProxy: TrustList;
   sessions: SessionManager;
   /** User code: modules, pages and `_directory.ts`, one graph for the site. */
   modules: ModuleLoader;
@@ -38,7 +41,27 @@ export interface SiteEnv {
  * (each read is a call into Deno, and most requests never need it).
  */
 export interface Peer {
-  readonly remoteAddr: { readonly hostname: string };
+  /** A Unix socket's peer has no hostname. */
+  readonly remoteAddr: Deno.Addr | { readonly hostname: string };
+}
+
+/** What trusted forwarding headers say of `raw`'s client; null when none apply. */
+export function forwardedBy(trust: TrustList, raw: Request, peer: Peer): Forwarded | null {
+  if (trust.empty) return null;
+  return forwardedFor(trust, peerAddress(peer), (name) => raw.headers.get(name));
+}
+
+/**
+ * The peer's IP address, "" where it has none: a Unix socket (whose address Deno 2.9.6 throws
+ * on reading when served one connection at a time), or a caller that passed no connection.
+ */
+export function peerAddress(peer: Peer): string {
+  try {
+    const addr = peer.remoteAddr;
+    return typeof addr === "object" && addr !== null && "hostname" in addr ? addr.hostname : "";
+  } catch {
+    return "";
+  }
 }
 
 /** The content type of plain text answers, spelt as fetch spells a text body's. */
@@ -74,6 +97,7 @@ export class Exchange {
   #hooks?: Partial<Record<Phase, Hook[]>>;
   #outputFilters?: FilterFactory[];
   #req?: Req;
+  #forwarded?: Forwarded | null;
 
   constructor(
     raw: Request,
@@ -112,12 +136,34 @@ export class Exchange {
     return this.#raw.headers;
   }
 
+  /** What a trusted proxy says of the client (null: no trusted proxy in between). */
+  get forwarded(): Forwarded | null {
+    if (this.#forwarded === undefined) {
+      this.#forwarded = forwardedBy(this.site.trustProxy, this.#raw, this.peer);
+    }
+    return this.#forwarded;
+  }
+
   get remoteAddr(): string {
-    return this.peer.remoteAddr.hostname;
+    return this.forwarded?.client ?? peerAddress(this.peer);
   }
 
   get isHttps(): boolean {
-    return this.#raw.url.startsWith("https:");
+    return this.forwarded?.https ?? this.#raw.url.startsWith("https:");
+  }
+
+  /** The URL the client asked for: scheme and host as a trusted proxy says, if one does. */
+  get url(): string {
+    const f = this.forwarded;
+    if (f === null || (f.https === undefined && f.host === undefined)) return this.#raw.url;
+    // Rebuilt as text: a URL object cannot change `http+unix:` (a Unix socket's) into `https:`.
+    const raw = new URL(this.#raw.url);
+    const scheme = f.https === undefined
+      ? (raw.protocol === "https:" ? "https:" : "http:")
+      : f.https
+      ? "https:"
+      : "http:";
+    return `${scheme}//${f.host ?? raw.host}${raw.pathname}${raw.search}`;
   }
 
   get headersOut(): Headers {

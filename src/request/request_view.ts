@@ -53,7 +53,7 @@ export class RequestView implements Req {
 
   /** Built on first use: most handlers only need path and query. */
   get url(): URL {
-    return this.#url ??= new URL(this.#ex.answering?.url ?? this.#ex.raw.url);
+    return this.#url ??= new URL(this.#ex.answering?.url ?? this.#ex.url);
   }
 
   get error(): AnsweredError | undefined {

@@ -23,7 +23,7 @@ export interface ConnectionLimits {
 
 export type Handler = (
   request: Request,
-  info: Deno.ServeHandlerInfo<Deno.NetAddr>,
+  info: Deno.ServeHandlerInfo<Deno.Addr>,
 ) => Response | Promise<Response>;
 
 type ServeOnConnection = (
@@ -60,7 +60,7 @@ const BUSY = new TextEncoder().encode(
 const noop = () => {};
 
 export interface GuardedServer {
-  addr: Deno.NetAddr;
+  addr: Deno.Addr;
   /** A handler answered 101: say why the connection is about to close. */
   upgraded(): void;
   /** Stops accepting; closes each connection once its request in flight is answered. */
@@ -68,14 +68,13 @@ export interface GuardedServer {
 }
 
 export function serveGuarded(
-  listen: { hostname: string; port: number },
+  listener: Deno.Listener,
   limits: ConnectionLimits,
   serveOnConnection: ServeOnConnection,
   handler: Handler,
   onError: (error: unknown) => Response,
   log: (message: string) => void,
 ): GuardedServer {
-  const listener = Deno.listen({ hostname: listen.hostname, port: listen.port, transport: "tcp" });
   const connections = new Set<Connection>();
   const warnFull = rateLimited(log);
   const warnAccept = rateLimited(log);
@@ -194,7 +193,7 @@ export function serveGuarded(
   })();
 
   return {
-    addr: listener.addr as Deno.NetAddr,
+    addr: listener.addr,
     // (Refusing the upgrade before the handler runs would mean reading every request's headers:
     // a quarter of a publisher call's rate.)
     upgraded: () =>

@@ -16,6 +16,8 @@ export type Listening = GuardedServer;
 export interface ListenOptions {
   hostname: string;
   port: number;
+  /** A Unix socket to listen on instead of hostname and port. */
+  unix: string | null;
   limits: ConnectionLimits;
   /** Serve on Deno.serve's listener, where upgrades work but the limits cannot be applied. */
   websockets: boolean;
@@ -27,14 +29,39 @@ export async function listen(
   onError: (error: unknown) => Response,
   log: (message: string) => void,
 ): Promise<Listening> {
+  if (options.unix !== null) await clearSocketPath(options.unix);
   const serveOnConnection = perConnectionServe();
+  let server: Listening;
   if (!options.websockets && serveOnConnection) {
-    return serveGuarded(options, options.limits, serveOnConnection, handler, onError, log);
+    const listener = options.unix === null
+      ? Deno.listen({ hostname: options.hostname, port: options.port, transport: "tcp" })
+      : Deno.listen({ path: options.unix, transport: "unix" });
+    server = serveGuarded(listener, options.limits, serveOnConnection, handler, onError, log);
+  } else {
+    if (!options.websockets) {
+      log("this Deno cannot serve one connection at a time: connection limits are not applied");
+    }
+    server = await serveRebinding(options, handler, onError, log);
   }
-  if (!options.websockets) {
-    log("this Deno cannot serve one connection at a time: connection limits are not applied");
-  }
-  return await serveRebinding(options, handler, onError, log);
+  // Read and write for the owner and its group (the proxy in front), nobody else.
+  if (options.unix !== null) await Deno.chmod(options.unix, 0o660);
+  return server;
+}
+
+/**
+ * Makes way for a Unix socket at `path`: a stale socket (nobody answers on it) is removed;
+ * a live one, or a file that is not a socket, is an AddrInUse error.
+ */
+async function clearSocketPath(path: string): Promise<void> {
+  const info = await Deno.lstat(path).catch(() => null);
+  if (info === null) return;
+  if (!info.isSocket) throw new Deno.errors.AddrInUse(`${path} exists and is not a socket`);
+  const live = await Deno.connect({ transport: "unix", path }).then((c) => {
+    c.close();
+    return true;
+  }, () => false);
+  if (live) throw new Deno.errors.AddrInUse(`something is listening on ${path}`);
+  await Deno.remove(path);
 }
 
 /**
@@ -50,31 +77,32 @@ async function serveRebinding(
   let stopping = false;
   let current: Deno.HttpServer | undefined;
   const start = (port: number) => {
-    const listening = Promise.withResolvers<Deno.NetAddr>();
-    const server = Deno.serve({
-      hostname: options.hostname,
-      port,
-      onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
-      onError,
-    }, handler);
+    const listening = Promise.withResolvers<Deno.Addr>();
+    const onListen = (addr: Deno.Addr) => listening.resolve(addr);
+    const server = options.unix === null
+      ? Deno.serve({ hostname: options.hostname, port, onListen, onError }, handler)
+      : Deno.serve({ path: options.unix, onListen, onError }, handler);
     current = server;
     return listening.promise.then((addr) => {
       // Again on the port it got, not on port 0's next pick.
+      const again = addr.transport === "tcp" ? addr.port : port;
       server.finished.catch((e: Error) => {
         if (stopping) return;
         // Deno's message repeats its class ("Error: Too many open files …").
         const why = e.message.replace(/^Error: /, "");
         log(`the listener failed (${why}); listening again in 1 s`);
-        retry(addr.port);
+        retry(again);
       });
       return addr;
     });
   };
   const retry = (port: number) =>
-    setTimeout(() => {
+    setTimeout(async () => {
       if (stopping) return;
       try {
-        start(port).then(() => log(`listening again on port ${port}`));
+        if (options.unix !== null) await clearSocketPath(options.unix);
+        await start(port);
+        log(`listening again on ${options.unix ?? `port ${port}`}`);
       } catch (e) {
         log(`cannot listen yet (${(e as Error).message}); trying again in 1 s`);
         retry(port);

@@ -1,0 +1,159 @@
+// A site: everything that answers requests for one document root, assembled, but not
+// listening. `createHandler` (mod.ts) hands it out as a fetch handler; `startServer` listens
+// with it.
+import { join } from "node:path";
+import type { ServerConfig } from "../config/options.ts";
+import { Dispatcher } from "../dispatch/dispatcher.ts";
+import type { HandlerRegistry } from "../dispatch/registry.ts";
+import { Resolver } from "../dispatch/resolve.ts";
+import { statusPage } from "../http/error_pages.ts";
+import { parseTrustList } from "../http/forwarded.ts";
+import { AccessLog } from "../log/access_log.ts";
+import type { PspHandler } from "../psp/psp_handler.ts";
+import { SessionManager } from "../session/manager.ts";
+import { Directories } from "../directory/directories.ts";
+import { baseSettings } from "../directory/settings.ts";
+import type { Peer } from "../request/exchange.ts";
+import { then } from "../util/maybe_async.ts";
+import { keepServing } from "./escaped_errors.ts";
+import { makeUploadDir } from "./upload_dirs.ts";
+import { defaultRegistry, DIRECTORY_INDEX } from "./handlers.ts";
+
+export interface SiteOptions {
+  registry?: HandlerRegistry;
+  /** Where log lines go (stderr by default). */
+  log?: (message: string) => void;
+}
+
+export interface Site {
+  /** Answers one request; never throws (a failure is a logged 500). */
+  fetch(request: Request, info?: Peer): Response | Promise<Response>;
+  /** The answer to an error that escaped `fetch` (Deno's onError): logged, a 500. */
+  fail(error: unknown): Response;
+  /** From now on answers say `Connection: close`: the server is going away. */
+  drain(): void;
+  /** `fn` runs whenever an answer is a 101 (a protocol upgrade). */
+  onUpgrade(fn: () => void): void;
+  /** Drops session leases, closes the store, the modules and the logs; removes uploads. */
+  close(): Promise<void>;
+  log(message: string): void;
+}
+
+// Called as a plain function (a test, a framework that passes no connection): no peer known.
+const NO_PEER: Peer = { remoteAddr: { hostname: "" } };
+
+/**
+ * Assembles the site on `config`: every request goes straight to the dispatcher. (No router
+ * in front: the file system is the router, and a Hono app with one catch-all route in between
+ * cost a fifth of a small publisher call.)
+ */
+export async function openSite(config: ServerConfig, options: SiteOptions = {}): Promise<Site> {
+  const log = options.log ?? ((m: string) => console.error(m));
+  const realRoot = await Deno.realPath(config.root);
+  if (!(await Deno.stat(realRoot)).isDirectory) {
+    throw new Error(`${config.root} is not a directory`);
+  }
+  await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // This process's own, removed on shutdown (and at the next start if it is killed).
+  const uploads = await makeUploadDir(config.dataDir, log);
+
+  const fsTtlMs = config.fsTtl * 1000;
+  const registry = options.registry ?? defaultRegistry({
+    accessLog: config.accessLog !== null,
+    cacheDir: join(config.dataDir, "psp-cache"),
+    log,
+  });
+  const modules = registry.moduleLoader({
+    root: realRoot,
+    autoreload: config.autoreload,
+    checkMs: fsTtlMs,
+    log,
+  });
+  const directories = new Directories(
+    realRoot,
+    baseSettings({
+      debug: config.debug,
+      autoreload: config.autoreload,
+      maxBodySize: config.maxBodySize,
+      requestTimeout: config.requestTimeout,
+      directoryIndex: DIRECTORY_INDEX,
+    }),
+    fsTtlMs,
+    modules,
+  );
+  const resolver = new Resolver(
+    realRoot,
+    registry,
+    (dir) => then(directories.settingsFor(dir), (s) => s.directoryIndex),
+    fsTtlMs,
+  );
+  const accessLog = config.accessLog ? new AccessLog(config.accessLog) : null;
+  const pages = registry.get("page") as PspHandler | undefined;
+  const sessions = new SessionManager(config.kv, log);
+  const dispatcher = new Dispatcher(resolver, registry, directories, {
+    root: realRoot,
+    render: pages?.render ? (ex, file, data) => pages.render(ex, file, data) : undefined,
+    uploadDir: uploads.path,
+    trustProxy: parseTrustList(config.trustProxy),
+    sessions,
+    modules,
+    log,
+  }, accessLog);
+
+  const stopKeeping = keepServing({
+    root: realRoot,
+    log,
+    mapStack: (stack) => modules.positions.mapStack(stack),
+  });
+
+  const failed = (err: unknown) => {
+    log(`unhandled error: ${err instanceof Error ? err.stack : err}`);
+    return statusPage(500);
+  };
+  // Set at shutdown: answers then say `Connection: close`, so that a keep-alive client opens
+  // a new connection (to the next process) instead of finding this one gone.
+  let draining = false;
+  let upgraded = () => {};
+  const answered = (res: Response) => {
+    if (res.status === 101) upgraded();
+    return draining ? closing(res) : res;
+  };
+  const fetch = (request: Request, info?: Peer) => {
+    try {
+      // `info` is not read here: each read of its address is a call into Deno.
+      const res = dispatcher.dispatch(request, info ?? NO_PEER);
+      return res instanceof Promise ? res.then(answered, failed) : answered(res);
+    } catch (e) {
+      return failed(e);
+    }
+  };
+
+  return {
+    fetch,
+    fail: failed,
+    drain: () => draining = true,
+    onUpgrade: (fn) => upgraded = fn,
+    async close() {
+      await sessions.close();
+      await modules.close();
+      await accessLog?.close();
+      uploads.close();
+      await Deno.remove(uploads.path, { recursive: true }).catch(() => {});
+      stopKeeping();
+    },
+    log,
+  };
+}
+
+/** `res` saying the connection ends after it (a copy if its headers are immutable). */
+function closing(res: Response): Response {
+  if (res.status === 101) return res; // an upgraded connection is the handler's
+  try {
+    res.headers.set("connection", "close");
+    return res;
+  } catch {
+    const copy = new Response(res.body, res);
+    copy.headers.set("connection", "close");
+    return copy;
+  }
+}
