@@ -139,6 +139,33 @@ Deno.test("--unix PATH: a socket of mode 0660; a stale one is replaced, a live o
   }
 });
 
+Deno.test("--config FILE names the config file; the one beside ROOT is then not read", async () => {
+  const base = await tempTree({
+    "site/index.html": "named config",
+    "modts.config.json": JSON.stringify({ port: "not a port" }), // beside ROOT: ignored
+    "etc/modts.json": JSON.stringify({ accessLog: "../logs/access.log" }),
+    "logs/.keep": "",
+  });
+  const server = await spawnServer([
+    join(base, "site"),
+    "--config",
+    join(base, "etc/modts.json"),
+    "--port",
+    "0",
+  ]);
+  try {
+    assert.match(server.output(), /\(config: .*etc\/modts\.json\)/);
+    assert.equal(await (await fetch(server.url)).text(), "named config");
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+  assert.match(await Deno.readTextFile(join(base, "logs/access.log")), /"GET \/ HTTP\/1\.1" 200/);
+  const missing = await runCli(["serve", join(base, "site"), "--config", join(base, "nope.json")]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^modts serve: .*nope\.json: .*No such file/);
+  assert.equal(missing.stderr.trim().split("\n").length, 1);
+});
+
 Deno.test("the config file beside ROOT sets flags; flags win; its paths are relative to it", async () => {
   const base = await tempTree({
     "site/index.html": "configured",

@@ -1,26 +1,42 @@
 import { resolveConfig } from "../config/resolve_config.ts";
-import { OPTIONS } from "../config/options.ts";
+import { OPTIONS, type OptionSpec, type ServerConfig } from "../config/options.ts";
 import { startServer } from "../server/server.ts";
 import { flagHelp, parseFlags } from "./flags.ts";
+
+/** `--config FILE`: a flag of `serve` only (a config file cannot name another). */
+const CONFIG_FLAG: OptionSpec<"config"> = {
+  key: "config",
+  flag: "--config",
+  type: "path",
+  arg: "FILE",
+  help: "the config file (else modts.config.json or .ts beside ROOT)",
+};
+const SERVE_FLAGS = [CONFIG_FLAG, ...OPTIONS];
 
 export const serveHelp = `Usage: modts serve [ROOT] [flags]
 
 Serves the document root ROOT (default: public/): publisher modules (*.ts), server pages
 (*.psp) and static files. Prints one line with http://HOST:PORT/ once it is ready.
-Every flag can also be set in modts.config.json or modts.config.ts beside ROOT; flags win.
+Every flag can also be set in the config file (--config FILE, else modts.config.json or
+modts.config.ts beside ROOT); flags win.
 
 Flags:
-${flagHelp(OPTIONS)}
+${flagHelp(SERVE_FLAGS)}
   -h, --help                         this text
 `;
 
 export async function serve(args: string[]): Promise<number> {
-  const { positionals, values, help } = parseFlags(args, OPTIONS, 1);
+  const { positionals, values, help } = parseFlags<Partial<ServerConfig> & { config?: string }>(
+    args,
+    SERVE_FLAGS,
+    1,
+  );
   if (help) {
     console.log(serveHelp);
     return 0;
   }
-  const { config, configFile } = await resolveConfig(positionals[0], values);
+  const { config: explicitFile, ...flags } = values;
+  const { config, configFile } = await resolveConfig(positionals[0], flags, explicitFile);
   let server;
   try {
     server = await startServer(config);

@@ -73,7 +73,7 @@ export function checkSettings(
 }
 
 function isPathLike(key: string, value: string): boolean {
-  if (key === "dataDir" || key === "unix") return true;
+  if (key === "dataDir" || key === "unix" || key === "cert" || key === "key") return true;
   if (key === "accessLog") return value !== "-";
   if (key === "kv") return value !== ":memory:" && !/^https?:\/\//.test(value);
   return false;

@@ -8,6 +8,9 @@ export interface ServerConfig {
   port: number;
   /** A Unix socket to listen on instead of host and port. */
   unix: string | null;
+  /** HTTPS: the certificate chain and its private key (PEM files); both or neither. */
+  cert: string | null;
+  key: string | null;
   debug: boolean;
   autoreload: boolean;
   /** Session store: a file path, ":memory:" or a KV Connect URL. */
@@ -78,6 +81,20 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: "path",
     arg: "PATH",
     help: "listen on this Unix socket instead of HOST:PORT (mode 0660)",
+  },
+  {
+    key: "cert",
+    flag: "--cert",
+    type: "path",
+    arg: "FILE",
+    help: "HTTPS (HTTP/2 and 1.1) with this PEM certificate chain; needs --key",
+  },
+  {
+    key: "key",
+    flag: "--key",
+    type: "path",
+    arg: "FILE",
+    help: "the certificate's PEM private key",
   },
   { key: "debug", flag: "--debug", type: "boolean", help: "show errors with their stack (off)" },
   {
@@ -175,6 +192,8 @@ export const DEFAULTS = {
   host: "127.0.0.1",
   port: 8000,
   unix: null,
+  cert: null,
+  key: null,
   debug: false,
   autoreload: true,
   accessLog: null,

@@ -2,6 +2,7 @@
 // Deno.serve's own listener when WebSockets are wanted (see connection_guard.ts for why the two
 // cannot be had together on Deno 2.9.6). Either way running out of descriptors is survived.
 
+import { UsageError } from "../config/options.ts";
 import {
   type ConnectionLimits,
   type GuardedServer,
@@ -18,6 +19,8 @@ export interface ListenOptions {
   port: number;
   /** A Unix socket to listen on instead of hostname and port. */
   unix: string | null;
+  /** HTTPS: the PEM texts of the certificate chain and its key. */
+  tls: { cert: string; key: string } | null;
   limits: ConnectionLimits;
   /** Serve on Deno.serve's listener, where upgrades work but the limits cannot be applied. */
   websockets: boolean;
@@ -32,16 +35,27 @@ export async function listen(
   if (options.unix !== null) await clearSocketPath(options.unix);
   const serveOnConnection = perConnectionServe();
   let server: Listening;
-  if (!options.websockets && serveOnConnection) {
-    const listener = options.unix === null
-      ? Deno.listen({ hostname: options.hostname, port: options.port, transport: "tcp" })
-      : Deno.listen({ path: options.unix, transport: "unix" });
-    server = serveGuarded(listener, options.limits, serveOnConnection, handler, onError, log);
-  } else {
-    if (!options.websockets) {
-      log("this Deno cannot serve one connection at a time: connection limits are not applied");
+  try {
+    if (!options.websockets && serveOnConnection) {
+      const { hostname, port, tls } = options;
+      const listener = options.unix !== null
+        ? Deno.listen({ path: options.unix, transport: "unix" })
+        : tls
+        ? Deno.listenTls({ hostname, port, ...tls, alpnProtocols: ["h2", "http/1.1"] })
+        : Deno.listen({ hostname, port, transport: "tcp" });
+      server = serveGuarded(listener, options.limits, serveOnConnection, handler, onError, log);
+    } else {
+      if (!options.websockets) {
+        log("this Deno cannot serve one connection at a time: connection limits are not applied");
+      }
+      server = await serveRebinding(options, handler, onError, log);
     }
-    server = await serveRebinding(options, handler, onError, log);
+  } catch (e) {
+    // A certificate and key that do not belong together, or PEM without one: the operator's.
+    if (options.tls && !(e instanceof Deno.errors.AddrInUse)) {
+      throw new UsageError(`--cert and --key cannot be used: ${(e as Error).message}`);
+    }
+    throw e;
   }
   // Read and write for the owner and its group (the proxy in front), nobody else.
   if (options.unix !== null) await Deno.chmod(options.unix, 0o660);
@@ -79,9 +93,12 @@ async function serveRebinding(
   const start = (port: number) => {
     const listening = Promise.withResolvers<Deno.Addr>();
     const onListen = (addr: Deno.Addr) => listening.resolve(addr);
-    const server = options.unix === null
-      ? Deno.serve({ hostname: options.hostname, port, onListen, onError }, handler)
-      : Deno.serve({ path: options.unix, onListen, onError }, handler);
+    const server = options.unix !== null
+      ? Deno.serve({ path: options.unix, onListen, onError }, handler)
+      : Deno.serve(
+        { hostname: options.hostname, port, ...options.tls, onListen, onError },
+        handler,
+      );
     current = server;
     return listening.promise.then((addr) => {
       // Again on the port it got, not on port 0's next pick.

@@ -1,10 +1,10 @@
 // The server: a site (site.ts) behind a listener (listener.ts), and its orderly shutdown.
-import type { ServerConfig } from "../config/options.ts";
+import { type ServerConfig, UsageError } from "../config/options.ts";
 import { listen, type Listening } from "./listener.ts";
 import { openSite, type SiteOptions } from "./site.ts";
 
 export interface RunningServer {
-  /** `http://HOST:PORT/` with the real port, or `unix:PATH`. */
+  /** `http(s)://HOST:PORT/` with the real port, or `unix:PATH`. */
   url: string;
   /** 0 on a Unix socket. */
   port: number;
@@ -14,11 +14,25 @@ export interface RunningServer {
 
 export type ServerOptions = SiteOptions;
 
-/** `http://HOST:PORT/`, or `unix:PATH` for a Unix socket. */
-function formatUrl(addr: Deno.Addr): string {
+/** `http(s)://HOST:PORT/`, or `unix:PATH` for a Unix socket. */
+function formatUrl(addr: Deno.Addr, https: boolean): string {
   if (!("hostname" in addr)) return "path" in addr ? `unix:${addr.path}` : `vsock:${addr.cid}`;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
-  return `http://${host}:${addr.port}/`;
+  return `${https ? "https" : "http"}://${host}:${addr.port}/`;
+}
+
+/** The PEM texts of `--cert` and `--key`: both or neither, readable, not beside `--unix`. */
+async function readTls(config: ServerConfig): Promise<{ cert: string; key: string } | null> {
+  if (config.cert === null && config.key === null) return null;
+  if (config.cert === null || config.key === null) {
+    throw new UsageError(`${config.cert === null ? "--key needs --cert" : "--cert needs --key"}`);
+  }
+  if (config.unix !== null) throw new UsageError("--cert and --unix do not go together");
+  const read = (flag: string, path: string) =>
+    Deno.readTextFile(path).catch((e: Error) => {
+      throw new UsageError(`${flag} ${path}: cannot read it (${e.message})`);
+    });
+  return { cert: await read("--cert", config.cert), key: await read("--key", config.key) };
 }
 
 /** Starts modts on `config`. */
@@ -26,6 +40,7 @@ export async function startServer(
   config: ServerConfig,
   options: ServerOptions = {},
 ): Promise<RunningServer> {
+  const tls = await readTls(config);
   const site = await openSite(config, options);
   let server: Listening;
   try {
@@ -34,6 +49,7 @@ export async function startServer(
         hostname: config.host,
         port: config.port,
         unix: config.unix,
+        tls,
         websockets: config.websockets,
         limits: {
           headerTimeoutMs: config.headerTimeout * 1000,
@@ -69,7 +85,7 @@ export async function startServer(
     })();
 
   return {
-    url: formatUrl(addr),
+    url: formatUrl(addr, tls !== null),
     port: "port" in addr ? addr.port : 0,
     shutdown,
   };
