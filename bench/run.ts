@@ -229,10 +229,21 @@ const rows: Row[] = [
   },
   { name: "hono-hello", args: [...run, "bench/anchors/hono.ts"], path: "/hello/world" },
   {
+    name: "nginx-static-small",
+    args: [...run, "bench/anchors/nginx.ts", site],
+    path: "/small.txt",
+  },
+  {
     name: "modts-static-small",
     args: [...run, "main.ts", "serve", site, "--port", "0"],
     path: "/small.txt",
-    vs: ["raw-small", "raw-small-validators", "hono-hello"],
+    vs: ["raw-small", "raw-small-validators", "hono-hello", "nginx-static-small"],
+  },
+  {
+    name: "modts-static-small-w2",
+    args: [...run, "main.ts", "serve", site, "--port", "0", "--workers", "2"],
+    path: "/small.txt",
+    vs: ["modts-static-small", "nginx-static-small"],
   },
   {
     name: "modts-publisher-hello",
@@ -262,6 +273,12 @@ const rows: Row[] = [
     args: [...run, "main.ts", "serve", site, "--port", "0"],
     path: "/items",
     vs: ["eta-list"],
+  },
+  {
+    name: "modts-psp-list-w2",
+    args: [...run, "main.ts", "serve", site, "--port", "0", "--workers", "2"],
+    path: "/items",
+    vs: ["modts-psp-list", "eta-list"],
   },
   {
     name: "kv-session",

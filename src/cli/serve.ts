@@ -1,6 +1,7 @@
 import { resolveConfig } from "../config/resolve_config.ts";
-import { OPTIONS, type OptionSpec, type ServerConfig } from "../config/options.ts";
+import { OPTIONS, type OptionSpec, type ServerConfig, UsageError } from "../config/options.ts";
 import { startServer } from "../server/server.ts";
+import { startWorkers } from "../server/workers.ts";
 import { flagHelp, parseFlags } from "./flags.ts";
 
 /** `--config FILE`: a flag of `serve` only (a config file cannot name another). */
@@ -39,7 +40,13 @@ export async function serve(args: string[]): Promise<number> {
   const { config, configFile } = await resolveConfig(positionals[0], flags, explicitFile);
   let server;
   try {
-    server = await startServer(config);
+    const workers = config.workers === "auto" ? navigator.hardwareConcurrency : config.workers;
+    if (workers > 1 && config.unix !== null) {
+      throw new UsageError("--workers shares a TCP port: it does not go with --unix");
+    }
+    server = workers > 1
+      ? await startWorkers(config, workers, (m) => console.error(m))
+      : await startServer(config);
   } catch (e) {
     const why = listenFailure(e);
     if (!why) throw e;

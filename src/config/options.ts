@@ -32,6 +32,8 @@ export interface ServerConfig {
   maxConnections: number | "auto";
   /** Serve on Deno.serve's listener so WebSocket upgrades work (connection limits then off). */
   websockets: boolean;
+  /** Isolates serving the port ("auto": one per CPU). */
+  workers: number | "auto";
   /** Peers (addresses, CIDRs) whose Forwarded / X-Forwarded-* headers are believed. */
   trustProxy: string[];
   /** Seconds a file-system answer (stat, URL mapping, module freshness) is trusted. */
@@ -173,6 +175,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: "allow WebSocket upgrades; turns the three limits above off (off)",
   },
   {
+    key: "workers",
+    flag: "--workers",
+    type: "count",
+    arg: "N|auto",
+    help: "isolates serving the port, sharing it (auto: one per CPU) (1)",
+  },
+  {
     key: "trustProxy",
     flag: "--trust-proxy",
     type: "addresses",
@@ -204,6 +213,7 @@ export const DEFAULTS = {
   idleTimeout: 30,
   maxConnections: "auto",
   websockets: false,
+  workers: 1,
   trustProxy: [] as string[],
   fsTtl: 1,
 } satisfies Partial<ServerConfig>;

@@ -21,6 +21,8 @@ export interface ListenOptions {
   unix: string | null;
   /** HTTPS: the PEM texts of the certificate chain and its key. */
   tls: { cert: string; key: string } | null;
+  /** Share the port with other listeners (SO_REUSEPORT): `--workers`. */
+  reusePort: boolean;
   limits: ConnectionLimits;
   /** Serve on Deno.serve's listener, where upgrades work but the limits cannot be applied. */
   websockets: boolean;
@@ -37,12 +39,12 @@ export async function listen(
   let server: Listening;
   try {
     if (!options.websockets && serveOnConnection) {
-      const { hostname, port, tls } = options;
+      const { hostname, port, tls, reusePort } = options;
       const listener = options.unix !== null
         ? Deno.listen({ path: options.unix, transport: "unix" })
         : tls
-        ? Deno.listenTls({ hostname, port, ...tls, alpnProtocols: ["h2", "http/1.1"] })
-        : Deno.listen({ hostname, port, transport: "tcp" });
+        ? Deno.listenTls({ hostname, port, reusePort, ...tls, alpnProtocols: ["h2", "http/1.1"] })
+        : Deno.listen({ hostname, port, reusePort, transport: "tcp" });
       server = serveGuarded(listener, options.limits, serveOnConnection, handler, onError, log);
     } else {
       if (!options.websockets) {
@@ -96,7 +98,14 @@ async function serveRebinding(
     const server = options.unix !== null
       ? Deno.serve({ path: options.unix, onListen, onError }, handler)
       : Deno.serve(
-        { hostname: options.hostname, port, ...options.tls, onListen, onError },
+        {
+          hostname: options.hostname,
+          port,
+          reusePort: options.reusePort,
+          ...options.tls,
+          onListen,
+          onError,
+        },
         handler,
       );
     current = server;

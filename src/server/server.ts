@@ -12,7 +12,10 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-export type ServerOptions = SiteOptions;
+export interface ServerOptions extends SiteOptions {
+  /** Share the port with the other workers (SO_REUSEPORT). */
+  reusePort?: boolean;
+}
 
 /** `http(s)://HOST:PORT/`, or `unix:PATH` for a Unix socket. */
 function formatUrl(addr: Deno.Addr, https: boolean): string {
@@ -50,6 +53,7 @@ export async function startServer(
         port: config.port,
         unix: config.unix,
         tls,
+        reusePort: options.reusePort ?? false,
         websockets: config.websockets,
         limits: {
           headerTimeoutMs: config.headerTimeout * 1000,

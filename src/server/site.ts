@@ -18,6 +18,7 @@ import { then } from "../util/maybe_async.ts";
 import { keepServing } from "./escaped_errors.ts";
 import { makeUploadDir } from "./upload_dirs.ts";
 import { defaultRegistry, DIRECTORY_INDEX } from "./handlers.ts";
+import { Startup } from "./startup.ts";
 
 export interface SiteOptions {
   registry?: HandlerRegistry;
@@ -118,7 +119,8 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
     if (res.status === 101) upgraded();
     return draining ? closing(res) : res;
   };
-  const fetch = (request: Request, info?: Peer) => {
+  const startup = new Startup(realRoot, modules, log);
+  const dispatch = (request: Request, info?: Peer) => {
     try {
       // `info` is not read here: each read of its address is a call into Deno.
       const res = dispatcher.dispatch(request, info ?? NO_PEER);
@@ -127,6 +129,13 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
       return failed(e);
     }
   };
+  const fetch = (request: Request, info?: Peer) => {
+    if (startup.ok) return dispatch(request, info);
+    return startup.retry().then((ok) =>
+      ok ? dispatch(request, info) : statusPage(503, "The site failed to start.")
+    );
+  };
+  await startup.run();
 
   return {
     fetch,
@@ -134,6 +143,7 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
     drain: () => draining = true,
     onUpgrade: (fn) => upgraded = fn,
     async close() {
+      await startup.stop();
       await sessions.close();
       await modules.close();
       await accessLog?.close();
