@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import denoJson from "../deno.json" with { type: "json" };
-import { MAIN, readRawResponse, runCli, spawnServer, spawnTask, tempTree } from "./helpers.ts";
+import {
+  MAIN,
+  PROJECT,
+  readRawResponse,
+  runCli,
+  spawnServer,
+  spawnTask,
+  tempTree,
+} from "./helpers.ts";
 
 /** The permissions of the `start` task. */
 const START_PERMS = denoJson.tasks.start.split(" ").filter((a) => a.startsWith("--"));
@@ -164,6 +172,19 @@ Deno.test("--config FILE names the config file; the one beside ROOT is then not 
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^modts serve: .*nope\.json: .*No such file/);
   assert.equal(missing.stderr.trim().split("\n").length, 1);
+});
+
+Deno.test("no ROOT and no ./public: the site shipped with modts, its data in the working dir", async () => {
+  const cwd = await Deno.makeTempDir();
+  const server = await spawnServer(["--port", "0"], cwd);
+  try {
+    const res = await fetch(server.url);
+    assert.equal(await res.text(), await Deno.readTextFile(join(PROJECT, "public/index.html")));
+    assert.ok((await Deno.stat(join(cwd, ".modts"))).isDirectory);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+  await Deno.remove(cwd, { recursive: true });
 });
 
 Deno.test("the config file beside ROOT sets flags; flags win; its paths are relative to it", async () => {

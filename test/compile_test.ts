@@ -33,6 +33,8 @@ Deno.test({
         "--allow-net",
         "--allow-env",
         "--allow-sys",
+        // As `deno task compile` does:
+        ...["--include", "public", "--include", "src/server/worker_main.ts"],
         "--output",
         out,
         "main.ts",
@@ -60,6 +62,29 @@ Deno.test({
       child.kill("SIGTERM");
       assert.equal((await child.status).code, 0);
       await reader.cancel();
+    }
+    // No ROOT and no ./public: the demo site embedded at compile time, data in the working dir.
+    const empty = await Deno.makeTempDir();
+    const shipped = new Deno.Command(out, {
+      args: ["serve", "--port", "0"],
+      cwd: empty,
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const shippedReader = shipped.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let shippedText = "";
+    while (!/http:\/\/\S+\//.test(shippedText)) {
+      shippedText += (await shippedReader.read()).value ?? "";
+    }
+    try {
+      const res = await fetch(/http:\/\/\S+\//.exec(shippedText)![0]);
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), await Deno.readTextFile(join(PROJECT, "public/index.html")));
+      assert.ok((await Deno.stat(join(empty, ".modts"))).isDirectory);
+    } finally {
+      shipped.kill("SIGTERM");
+      assert.equal((await shipped.status).code, 0);
+      await shippedReader.cancel();
     }
   },
 });

@@ -55,7 +55,8 @@ export async function serve(args: string[]): Promise<number> {
     return 1;
   }
   const from = configFile ? ` (config: ${configFile})` : "";
-  console.log(`modts serving ${config.root} at ${server.url}${from}`);
+  const what = config.sites ? `sites ${Object.keys(config.sites).join(", ")}` : config.root;
+  console.log(`modts serving ${what} at ${server.url}${from}`);
 
   const stopped = Promise.withResolvers<void>();
   const onSignal = () => {

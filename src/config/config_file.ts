@@ -1,6 +1,13 @@
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { convert, OPTIONS, type ServerConfig, UsageError } from "./options.ts";
+import {
+  convert,
+  OPTIONS,
+  type ServerConfig,
+  SITE_KEYS,
+  type SiteEntry,
+  UsageError,
+} from "./options.ts";
 
 /** Config file names, looked for beside ROOT (in its parent directory). */
 export const CONFIG_NAMES = ["modts.config.json", "modts.config.ts"];
@@ -39,7 +46,45 @@ export async function readConfigFile(path: string): Promise<Partial<ServerConfig
   } catch (e) {
     throw new UsageError(`${path}: ${e instanceof Error ? e.message : e}`);
   }
+  if (typeof data === "object" && data !== null && "sites" in data) {
+    const { sites, ...rest } = data as Record<string, unknown>;
+    return { ...checkSettings(rest, path, dirname(path)), sites: checkSites(sites, path) };
+  }
   return checkSettings(data, path, dirname(path));
+}
+
+// A host name as a Host header carries it (lower case, no port), or "*" for any other.
+const HOST_NAME = /^(?:\*|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)$/;
+
+/**
+ * `sites`: host name → a root (a path) or `{ root, …site settings }`; paths relative to the
+ * config file.
+ */
+function checkSites(data: unknown, path: string): Record<string, SiteEntry> {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new UsageError(`${path}: "sites" must map host names to document roots`);
+  }
+  const base = dirname(path);
+  const out: Record<string, SiteEntry> = {};
+  for (const [host, value] of Object.entries(data)) {
+    const where = `${path}: sites["${host}"]`;
+    if (!HOST_NAME.test(host)) {
+      throw new UsageError(`${where}: not a host name (lower case, no port) or "*"`);
+    }
+    const entry = typeof value === "string" ? { root: value } : value;
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+      throw new UsageError(`${where}: expected a root or { root, …settings }`);
+    }
+    const { root, ...settings } = entry as Record<string, unknown>;
+    if (typeof root !== "string" || root === "") {
+      throw new UsageError(`${where}: "root" is missing`);
+    }
+    out[host] = {
+      root: resolve(base, root),
+      settings: checkSettings(settings, where, base, SITE_KEYS),
+    };
+  }
+  return out;
 }
 
 /**

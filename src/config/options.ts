@@ -32,6 +32,11 @@ export interface ServerConfig {
   maxConnections: number | "auto";
   /** Serve on Deno.serve's listener so WebSocket upgrades work (connection limits then off). */
   websockets: boolean;
+  /**
+   * Virtual hosts from the config file: host name (or "*") → a site's root and the settings it
+   * overrides. null: one site, `root`.
+   */
+  sites: Record<string, SiteEntry> | null;
   /** Isolates serving the port ("auto": one per CPU). */
   workers: number | "auto";
   /** Peers (addresses, CIDRs) whose Forwarded / X-Forwarded-* headers are believed. */
@@ -40,7 +45,25 @@ export interface ServerConfig {
   fsTtl: number;
 }
 
-export type Settable = Exclude<keyof ServerConfig, "root">;
+/** One virtual host: its document root and its own settings (over the top level's). */
+export interface SiteEntry {
+  root: string;
+  settings: Partial<ServerConfig>;
+}
+
+/** The settings a site (or `createHandler`) may have of its own; the rest are the listener's. */
+export const SITE_KEYS = [
+  "debug",
+  "autoreload",
+  "kv",
+  "dataDir",
+  "accessLog",
+  "maxBodySize",
+  "requestTimeout",
+  "fsTtl",
+] as const;
+
+export type Settable = Exclude<keyof ServerConfig, "root" | "sites">;
 
 export type OptionType =
   | "string"
@@ -213,6 +236,7 @@ export const DEFAULTS = {
   idleTimeout: 30,
   maxConnections: "auto",
   websockets: false,
+  sites: null,
   workers: 1,
   trustProxy: [] as string[],
   fsTtl: 1,

@@ -16,6 +16,7 @@ export const STATUS_TEXT: Record<number, string> = {
   412: "Precondition Failed",
   413: "Content Too Large",
   416: "Range Not Satisfiable",
+  421: "Misdirected Request",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };

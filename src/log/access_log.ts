@@ -65,8 +65,11 @@ export class AccessLog {
   #writing: Promise<void> | null = null;
   #file: Deno.FsFile | null;
   #encoder = new TextEncoder();
+  #prefix: string;
 
-  constructor(target: string) {
+  /** `site`: one of several virtual hosts, named first on each line (Apache's vhost_combined). */
+  constructor(target: string, site?: string) {
+    this.#prefix = site === undefined ? "" : `${site} `;
     this.#file = target === "-" ? null : Deno.openSync(target, {
       append: true,
       create: true,
@@ -89,7 +92,7 @@ export class AccessLog {
   record(entry: LogEntry, res: Response): Response {
     const f = this.#facts.get(entry.raw) ?? facts(entry.raw);
     const line = (bytes: number) => {
-      this.#queue.push(combinedLine(entry, f, bytes));
+      this.#queue.push(this.#prefix + combinedLine(entry, f, bytes));
       this.#writing ??= this.#drain();
     };
     const length = res.body === null ? "0" : res.headers.get("content-length");

@@ -3,22 +3,9 @@
 import { resolve } from "node:path";
 import type { HandlerSettings, SiteHandler } from "../api/handler.ts";
 import { checkSettings } from "../config/config_file.ts";
-import type { Settable } from "../config/options.ts";
-import { UsageError } from "../config/options.ts";
+import { SITE_KEYS, UsageError } from "../config/options.ts";
 import { completeConfig } from "../config/resolve_config.ts";
 import { openSite } from "./site.ts";
-
-// The settings of a site; the rest are the listener's.
-const SITE_KEYS = [
-  "debug",
-  "autoreload",
-  "kv",
-  "dataDir",
-  "accessLog",
-  "maxBodySize",
-  "requestTimeout",
-  "fsTtl",
-] as const satisfies readonly (Settable & keyof HandlerSettings)[];
 
 export async function createSiteHandler(settings: HandlerSettings): Promise<SiteHandler> {
   const where = "createHandler";

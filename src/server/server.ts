@@ -2,6 +2,7 @@
 import { type ServerConfig, UsageError } from "../config/options.ts";
 import { listen, type Listening } from "./listener.ts";
 import { openSite, type SiteOptions } from "./site.ts";
+import { openVirtualHosts } from "./virtual_hosts.ts";
 
 export interface RunningServer {
   /** `http(s)://HOST:PORT/` with the real port, or `unix:PATH`. */
@@ -44,7 +45,9 @@ export async function startServer(
   options: ServerOptions = {},
 ): Promise<RunningServer> {
   const tls = await readTls(config);
-  const site = await openSite(config, options);
+  const site = config.sites
+    ? await openVirtualHosts(config, options)
+    : await openSite(config, options);
   let server: Listening;
   try {
     server = await listen(

@@ -22,6 +22,8 @@ import { Startup } from "./startup.ts";
 
 export interface SiteOptions {
   registry?: HandlerRegistry;
+  /** The site's host name, when it is one of several (`sites`): the access log says it. */
+  name?: string;
   /** Where log lines go (stderr by default). */
   log?: (message: string) => void;
 }
@@ -88,7 +90,7 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
     (dir) => then(directories.settingsFor(dir), (s) => s.directoryIndex),
     fsTtlMs,
   );
-  const accessLog = config.accessLog ? new AccessLog(config.accessLog) : null;
+  const accessLog = config.accessLog ? new AccessLog(config.accessLog, options.name) : null;
   const pages = registry.get("page") as PspHandler | undefined;
   const sessions = new SessionManager(config.kv, log);
   const dispatcher = new Dispatcher(resolver, registry, directories, {
