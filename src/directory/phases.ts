@@ -1,8 +1,81 @@
-// Running one phase's stacked hooks with mod_python's status rules (reference §1.7):
-// `authen` and `authz` stop at the first OK; the other phases go on through OK and DECLINED;
-// DONE ends the request as it is; an HTTP status ends it with that status.
+// The phases of a request, in mod_python's order (reference §1.7), and the running of one
+// phase's stacked hooks with its status rules: `authen` and `authz` stop at the first OK; the
+// other phases go on through OK and DECLINED; DONE ends the request as it is; an HTTP status
+// ends it with that status.
+//
+// The order: access → authen → authz → fixup → the content (handler, mounted app or built-in
+// page); then, once the body has been sent, log → the request's own clean-ups → cleanup.
 import { basicChallenge, HttpError } from "../http/status.ts";
 import type { Hook, HookResult, Phase, Req } from "../api/request.ts";
+import type { Exchange } from "../request/exchange.ts";
+import type { Settings } from "./settings.ts";
+
+/** The phases before the content. */
+const BEFORE = ["access", "authen", "authz", "fixup"] as const;
+
+/** What answers a request once its phases let it through. */
+export interface Content {
+  handle(ex: Exchange): Response | Promise<Response>;
+}
+
+/** Whether the directory has any hook before the content (else the content runs alone). */
+export function hasPhases(s: Settings): boolean {
+  const h = s.hooks;
+  return h.access.length + h.authen.length + h.authz.length + h.fixup.length > 0;
+}
+
+/**
+ * The phases before the content, from phase `i`, then the content; synchronous while the
+ * hooks are.
+ */
+export function runBefore(
+  ex: Exchange,
+  s: Settings,
+  content: Content,
+  i = 0,
+): Response | Promise<Response> {
+  for (; i < BEFORE.length; i++) {
+    const phase = BEFORE[i];
+    const hooks = s.hooks[phase];
+    const added = ex.addedHooks(phase);
+    if (hooks.length === 0 && added.length === 0) continue;
+    const outcome = runPhase(phase, hooks, added, ex.req);
+    if (outcome instanceof Promise) {
+      const next = i + 1;
+      return outcome.then((o) =>
+        o === "continue" ? runBefore(ex, s, content, next) : ended(ex, o, s)
+      );
+    }
+    if (outcome !== "continue") return ended(ex, outcome, s);
+  }
+  return content.handle(ex);
+}
+
+function ended(ex: Exchange, outcome: Exclude<Outcome, "continue">, s: Settings): Response {
+  if (outcome === "done") return ex.respond();
+  throw statusError(outcome, s.realm);
+}
+
+/** Whether anything runs after the body: log or cleanup hooks, or the request's clean-ups. */
+export function hasAfter(ex: Exchange): boolean {
+  if (ex.hasCleanups) return true;
+  const h = ex.settings.hooks;
+  return h.log.length > 0 || h.cleanup.length > 0 || ex.addedHooks("log").length > 0 ||
+    ex.addedHooks("cleanup").length > 0;
+}
+
+/** After the body: the log phase, the request's clean-ups, the cleanup phase; failures logged. */
+export async function runAfter(ex: Exchange): Promise<void> {
+  const s = ex.settings;
+  for (const phase of ["log", "cleanup"] as const) {
+    if (phase === "cleanup") await ex.cleanup();
+    try {
+      await runPhase(phase, s.hooks[phase], ex.addedHooks(phase), ex.req);
+    } catch (e) {
+      ex.log(`${phase} hook failed: ${e instanceof Error ? e.stack : e}`);
+    }
+  }
+}
 
 /** How a phase ended: go on to the next, the request is done, or it ends with a status. */
 export type Outcome = "continue" | "done" | number;
@@ -28,7 +101,7 @@ function decide(phase: Phase, value: HookResult, req: Req): Outcome | typeof NEX
  * Runs `hooks` (the directories', parent first), then those the request added for this
  * phase, including any added while the phase runs. Synchronous while the hooks are.
  */
-export function runPhase(
+function runPhase(
   phase: Phase,
   hooks: readonly Hook[],
   added: readonly Hook[],
@@ -51,6 +124,6 @@ export function runPhase(
 }
 
 /** A status outcome as the error the dispatcher turns into a page; 401 carries a challenge. */
-export function statusError(status: number, realm: string): HttpError {
+function statusError(status: number, realm: string): HttpError {
   return status === 401 ? basicChallenge(realm) : new HttpError(status);
 }

@@ -2,13 +2,13 @@ import type { Directories } from "../directory/directories.ts";
 import { compress, filterOutput } from "../directory/filters.ts";
 import { DIRECTORY_FILE } from "../directory/directories.ts";
 import { callMount, mountPathInfo } from "../directory/mount.ts";
-import { type Outcome, runPhase, statusError } from "../directory/phases.ts";
+import { type Content, hasAfter, hasPhases, runAfter, runBefore } from "../directory/phases.ts";
 import type { ServedKind } from "../api/directory.ts";
 import type { Settings } from "../directory/settings.ts";
 import { prefersJson } from "../http/accept.ts";
 import { debugPage, statusJson, statusPage } from "../http/error_pages.ts";
 import { HttpError, statusText } from "../http/status.ts";
-import { type UrlParts, urlParts } from "../http/url_parts.ts";
+import { urlParts } from "../http/url_parts.ts";
 import type { AccessLog } from "../log/access_log.ts";
 import {
   Exchange,
@@ -18,30 +18,18 @@ import {
   type SiteEnv,
 } from "../request/exchange.ts";
 import { type Target, virtualTarget } from "./target.ts";
-import type { Handler, HandlerRegistry } from "./registry.ts";
+import type { HandlerRegistry } from "./registry.ts";
+import type { Call, Origin } from "./call.ts";
 import type { Resolution, Resolver } from "./resolve.ts";
 
-/** What answers a request that names something: a handler, a mounted app, a built-in page. */
-type Content = Pick<Handler, "handle">;
-
-/**
- * null for a client's request; else an internal one (an internal redirect, whose request
- * hands over its session and user, or an error document), which the access log skips. An
- * error document's own errors get plain pages: a missing or failing one cannot recurse.
- */
-type Origin = {
-  ex?: Exchange;
-  /** For an error document: the error it answers and the request that met it. */
-  errorDocument?: Exchange["answering"];
-} | null;
-
-const BEFORE = ["access", "authen", "authz", "fixup"] as const;
 const MAX_REDIRECTS = 10;
 
 /**
- * The one catch-all: URL → resolver → the directory's settings → phases (access, authen,
- * authz, fixup) → the handler for the file's kind (or the directory's mounted app) → output
- * filters → response; then the log and cleanup phases and the access log after the body.
+ * The one catch-all: URL → resolver → the directory's settings → the phases and the content
+ * (src/directory/phases.ts: access, authen, authz, fixup, then the handler for the file's kind,
+ * the directory's mounted app or a built-in page) → output filters → response; then the log
+ * and cleanup phases and the access log after the body. Each step hands on the request's
+ * record (`Call`, src/dispatch/call.ts).
  */
 export class Dispatcher {
   constructor(
@@ -65,68 +53,46 @@ export class Dispatcher {
       this.accessLog.arrived(raw);
       peer = { remoteAddr: { hostname: peerAddress(peer) } };
     }
-    return this.#route(raw, urlParts(raw.url), peer, null);
+    return this.#route({ raw, url: urlParts(raw.url), peer, from: null });
   }
 
   // Written without closures on the synchronous path: this runs for every request.
-  #route(
-    raw: Request,
-    url: UrlParts,
-    peer: Peer,
-    from: Origin,
-  ): Response | Promise<Response> {
+  #route(c: Call): Response | Promise<Response> {
     try {
-      const r = from?.errorDocument
-        ? this.resolver.resolveInternal(url.pathname)
-        : this.resolver.resolve(url.pathname);
-      if (!(r instanceof Promise)) return this.#settings(raw, url, r, peer, from);
-      return r.then((r) => this.#settings(raw, url, r, peer, from))
-        .catch((e) => this.#failed(raw, url, peer, from, e));
+      const r = c.from?.errorDocument
+        ? this.resolver.resolveInternal(c.url.pathname)
+        : this.resolver.resolve(c.url.pathname);
+      if (!(r instanceof Promise)) return this.#settings(c, r);
+      return r.then((r) => this.#settings(c, r)).catch((e) => this.#failed(c, e));
     } catch (e) {
-      return this.#failed(raw, url, peer, from, e);
+      return this.#failed(c, e);
     }
   }
 
-  #settings(
-    raw: Request,
-    url: UrlParts,
-    r: Resolution,
-    peer: Peer,
-    from: Origin,
-  ): Response | Promise<Response> {
+  #settings(c: Call, r: Resolution): Response | Promise<Response> {
     const s = this.directories.settingsFor(r.dir);
-    return s instanceof Promise
-      ? s.then((s) => this.#handle(raw, url, r, s, peer, from))
-      : this.#handle(raw, url, r, s, peer, from);
+    if (s instanceof Promise) {
+      return s.then((s) => {
+        c.settings = s;
+        return this.#handle(c, r, s);
+      });
+    }
+    c.settings = s;
+    return this.#handle(c, r, s);
   }
 
-  #failed(
-    raw: Request,
-    url: UrlParts,
-    peer: Peer,
-    from: Origin,
-    e: unknown,
-    s?: Settings,
-    ex?: Exchange,
-  ): Response | Promise<Response> {
-    const error = this.#error(e, raw, url, peer, from, s, ex);
-    return this.#finish(raw, url, peer, error, from, ex);
+  #failed(c: Call, e: unknown): Response | Promise<Response> {
+    return this.#finish(c, this.#error(c, e));
   }
 
-  #handle(
-    raw: Request,
-    url: UrlParts,
-    r: Resolution,
-    s: Settings,
-    peer: Peer,
-    from: Origin,
-  ): Response | Promise<Response> {
+  #handle(c: Call, r: Resolution, s: Settings): Response | Promise<Response> {
+    const url = c.url;
     if (s.mount) {
       const mount = s.mount;
       const file = `${this.site.root}${mount.path}/${DIRECTORY_FILE}`;
       const target = virtualTarget(file, mount.path, mountPathInfo(url, mount.path));
       const app = { handle: (q: Exchange) => callMount(q, mount, url) };
-      return this.#serve(raw, url, target, s, peer, from, app);
+      return this.#serve(c, target, s, app);
     }
     // A file really named so is served as itself; any other use of the name is the page.
     const named = r.type === "target" && r.target.pathInfo === "";
@@ -137,35 +103,23 @@ export class Dispatcher {
       const file = `${r.dir}/${builtin.name}`;
       const target = virtualTarget(file, `${urlDir}${builtin.name}`, "");
       const page = { handle: () => builtin.render(s, r.dir, urlDir, this.site) };
-      return this.#serve(raw, url, target, s, peer, from, page);
+      return this.#serve(c, target, s, page);
     }
     if (r.type === "redirect") {
       const location = r.location + url.search;
-      const res = new Response(null, { status: 301, headers: { location } });
-      return this.#finish(raw, url, peer, res, from);
+      return this.#finish(c, new Response(null, { status: 301, headers: { location } }));
     }
-    if (r.type === "status") {
-      return this.#failed(raw, url, peer, from, new HttpError(r.status), s);
-    }
+    if (r.type === "status") return this.#failed(c, new HttpError(r.status));
     const kind = r.target.kind;
     const handler = s.handlers[kind as ServedKind] === false ? undefined : this.registry.get(kind);
-    if (!handler) {
-      return this.#failed(raw, url, peer, from, new HttpError(404), s);
-    }
-    return this.#serve(raw, url, r.target, s, peer, from, handler);
+    if (!handler) return this.#failed(c, new HttpError(404));
+    return this.#serve(c, r.target, s, handler);
   }
 
   /** Runs the phases and the content for a request that names something. */
-  #serve(
-    raw: Request,
-    url: UrlParts,
-    target: Target,
-    s: Settings,
-    peer: Peer,
-    from: Origin,
-    content: Content,
-  ): Response | Promise<Response> {
-    const ex = new Exchange(raw, url, target, this.site, peer, s);
+  #serve(c: Call, target: Target, s: Settings, content: Content): Response | Promise<Response> {
+    const ex = c.ex = new Exchange(c.raw, c.url, target, this.site, c.peer, s);
+    const from = c.from;
     if (from?.errorDocument) {
       ex.answering = from.errorDocument;
       ex.status = from.errorDocument.error.status;
@@ -175,63 +129,29 @@ export class Dispatcher {
       ex.user = from.ex.user;
       ex.redirects = from.ex.redirects + 1;
     }
-    const h = s.hooks;
-    const phases = h.access.length + h.authen.length + h.authz.length + h.fixup.length > 0;
     let res: Response | Promise<Response>;
     try {
       if (s.inputFilters.length > 0) ex.filterInput(s.inputFilters);
-      res = ex.run(phases ? { handle: (q) => this.#phases(q, s, content, 0) } : content);
+      res = ex.run(hasPhases(s) ? { handle: (q) => runBefore(q, s, content) } : content);
     } catch (e) {
-      return this.#failed(raw, url, peer, from, e, s, ex);
+      return this.#failed(c, e);
     }
     return res instanceof Promise
-      ? res.then(
-        (res) => this.#respond(raw, url, peer, res, ex, s, from),
-        (e) => this.#failed(raw, url, peer, from, e, s, ex),
-      )
-      : this.#respond(raw, url, peer, res, ex, s, from);
-  }
-
-  /** The phases before the content, from phase `i`; synchronous while the hooks are. */
-  #phases(ex: Exchange, s: Settings, content: Content, i: number): Response | Promise<Response> {
-    for (; i < BEFORE.length; i++) {
-      const phase = BEFORE[i];
-      const hooks = s.hooks[phase];
-      const added = ex.addedHooks(phase);
-      if (hooks.length === 0 && added.length === 0) continue;
-      const outcome = runPhase(phase, hooks, added, ex.req);
-      if (outcome instanceof Promise) {
-        const next = i + 1;
-        return outcome.then((o) =>
-          o === "continue" ? this.#phases(ex, s, content, next) : ended(ex, o, s)
-        );
-      }
-      if (outcome !== "continue") return ended(ex, outcome, s);
-    }
-    return content.handle(ex);
+      ? res.then((res) => this.#respond(c, res, ex, s), (e) => this.#failed(c, e))
+      : this.#respond(c, res, ex, s);
   }
 
   /** The handler's response through the output filters and compression. */
-  #respond(
-    raw: Request,
-    url: UrlParts,
-    peer: Peer,
-    res: Response,
-    ex: Exchange,
-    s: Settings,
-    from: Origin,
-  ): Response | Promise<Response> {
+  #respond(c: Call, res: Response, ex: Exchange, s: Settings): Response | Promise<Response> {
     if (ex.method !== "HEAD") {
       const filters = ex.outputFilters.length > 0
         ? [...s.outputFilters, ...ex.outputFilters]
         : s.outputFilters;
       // `ex.req` is made on first use: only when there is a filter to hand it to.
       if (filters.length > 0) res = filterOutput(res, filters, ex.req);
-      if (s.compress) {
-        return compress(res, ex.req).then((res) => this.#finish(raw, url, peer, res, from, ex));
-      }
+      if (s.compress) return compress(res, ex.req).then((res) => this.#finish(c, res));
     }
-    return this.#finish(raw, url, peer, res, from, ex);
+    return this.#finish(c, res);
   }
 
   /**
@@ -239,39 +159,24 @@ export class Dispatcher {
    * delays the response); and the access-log line (not for an internal redirect's inner
    * request: the outer one logs).
    */
-  #finish(
-    raw: Request,
-    url: UrlParts,
-    peer: Peer,
-    res: Response | Promise<Response>,
-    from: Origin,
-    ex?: Exchange,
-  ): Response | Promise<Response> {
+  #finish(c: Call, res: Response | Promise<Response>): Response | Promise<Response> {
     return res instanceof Promise
-      ? res.then((res) => this.#complete(raw, url, peer, res, from, ex))
-      : this.#complete(raw, url, peer, res, from, ex);
+      ? res.then((res) => this.#complete(c, res))
+      : this.#complete(c, res);
   }
 
-  #complete(
-    raw: Request,
-    url: UrlParts,
-    peer: Peer,
-    res: Response,
-    from: Origin,
-    ex?: Exchange,
-  ): Response {
+  #complete(c: Call, res: Response): Response {
+    const { raw, ex, from } = c;
     if (ex && ex.settings.headers.length > 0) res = withDefaultHeaders(res, ex.settings.headers);
-    if (ex && (ex.hasCleanups || hasAfterHooks(ex))) {
-      res = afterBody(res, () => this.#after(ex));
-    }
+    if (ex && hasAfter(ex)) res = afterBody(res, () => runAfter(ex));
     const method = ex?.method ?? raw.method;
     if (from === null && method !== "GET" && method !== "HEAD") res = releaseUnreadBody(raw, res);
     if (from === null && this.accessLog) {
       const entry = {
         raw,
-        url,
+        url: c.url,
         remoteAddr: ex?.remoteAddr ??
-          forwardedBy(this.site.trustProxy, raw, peer)?.client ?? peerAddress(peer),
+          forwardedBy(this.site.trustProxy, raw, c.peer)?.client ?? peerAddress(c.peer),
         user: ex?.user,
         status: res.status,
         time: new Date(),
@@ -281,32 +186,13 @@ export class Dispatcher {
     return res;
   }
 
-  async #after(ex: Exchange): Promise<void> {
-    const s = ex.settings;
-    for (const phase of ["log", "cleanup"] as const) {
-      if (phase === "cleanup") await ex.cleanup();
-      try {
-        await runPhase(phase, s.hooks[phase], ex.addedHooks(phase), ex.req);
-      } catch (e) {
-        ex.log(`${phase} hook failed: ${e instanceof Error ? e.stack : e}`);
-      }
-    }
-  }
-
   /**
    * The response for an error: an `HttpError`'s status (the directory's error document for it
    * if there is one), else a logged 500 — the debug page when the directory has debug on. A
    * client that asks for JSON gets the error as JSON, never an HTML error document.
    */
-  #error(
-    e: unknown,
-    raw: Request,
-    url: UrlParts,
-    peer: Peer,
-    from: Origin,
-    s?: Settings,
-    ex?: Exchange,
-  ): Response | Promise<Response> {
+  #error(c: Call, e: unknown): Response | Promise<Response> {
+    const { raw, url, settings: s, ex } = c;
     const json = prefersJson(acceptOf(raw));
     if (!(e instanceof HttpError)) {
       // Frames of user modules at the user's own lines (src/modules/module_positions.ts).
@@ -321,7 +207,7 @@ export class Dispatcher {
       ? statusPage(e.status, e.message, e.headers)
       : statusPage(500);
     const doc = s?.errorDocuments[page.status];
-    if (doc === undefined || from?.errorDocument || (ex && ex.redirects >= MAX_REDIRECTS)) {
+    if (doc === undefined || c.from?.errorDocument || (ex && ex.redirects >= MAX_REDIRECTS)) {
       return page;
     }
     // What the document may show: the status, the message an HttpError carries (a crash's
@@ -331,7 +217,7 @@ export class Dispatcher {
       path: ex?.req.path ?? safeDecode(url.pathname),
       url: raw.url,
     };
-    return this.#errorDocument(doc, page, raw, peer, ex, answering).catch((err) => {
+    return this.#errorDocument(c, doc, page, answering).catch((err) => {
       this.site.log(`error document ${doc} for ${page.status} failed: ${err}`);
       return page;
     });
@@ -342,17 +228,15 @@ export class Dispatcher {
    * the plain `page` (a 401 keeps its challenge).
    */
   async #errorDocument(
+    c: Call,
     doc: string,
     page: Response,
-    raw: Request,
-    peer: Peer,
-    ex: Exchange | undefined,
     answering: NonNullable<Exchange["answering"]>,
   ) {
-    const target = new URL(doc, raw.url);
-    const inner = new Request(target, { headers: raw.headers });
-    const origin = { ex, errorDocument: answering };
-    const res = await this.#route(inner, urlParts(target.href), peer, origin);
+    const target = new URL(doc, c.raw.url);
+    const inner = new Request(target, { headers: c.raw.headers });
+    const from: Origin = { ex: c.ex, errorDocument: answering };
+    const res = await this.#route({ raw: inner, url: urlParts(target.href), peer: c.peer, from });
     if (res.status !== 200 && res.status !== page.status) {
       await res.body?.cancel();
       this.site.log(`error document ${doc} for ${page.status} answered ${res.status}: not used`);
@@ -375,7 +259,8 @@ export class Dispatcher {
       body: raw.bodyUsed ? null : raw.body,
       signal: raw.signal,
     });
-    return Promise.resolve(this.#route(next, urlParts(target.href), ex.peer, { ex }));
+    const url = urlParts(target.href);
+    return Promise.resolve(this.#route({ raw: next, url, peer: ex.peer, from: { ex } }));
   }
 }
 
@@ -395,17 +280,6 @@ function acceptOf(raw: Request): string | null {
   } catch {
     return null;
   }
-}
-
-function ended(ex: Exchange, outcome: Exclude<Outcome, "continue">, s: Settings): Response {
-  if (outcome === "done") return ex.respond();
-  throw statusError(outcome, s.realm);
-}
-
-function hasAfterHooks(ex: Exchange): boolean {
-  const h = ex.settings.hooks;
-  return h.log.length > 0 || h.cleanup.length > 0 || ex.addedHooks("log").length > 0 ||
-    ex.addedHooks("cleanup").length > 0;
 }
 
 /** `res` with the directory's default headers it does not set itself. */
