@@ -64,6 +64,7 @@ function checkSites(data: unknown, path: string): Record<string, SiteEntry> {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new UsageError(`${path}: "sites" must map host names to document roots`);
   }
+  if (Object.keys(data).length === 0) throw new UsageError(`${path}: "sites" names no site`);
   const base = dirname(path);
   const out: Record<string, SiteEntry> = {};
   for (const [host, value] of Object.entries(data)) {

@@ -45,6 +45,9 @@ export interface Peer {
   readonly remoteAddr: Deno.Addr | { readonly hostname: string };
 }
 
+/** A request with no connection behind it (a test, a framework that passes none). */
+export const NO_PEER: Peer = { remoteAddr: { hostname: "" } };
+
 /** What trusted forwarding headers say of `raw`'s client; null when none apply. */
 export function forwardedBy(trust: TrustList, raw: Request, peer: Peer): Forwarded | null {
   if (trust.empty) return null;

@@ -13,7 +13,7 @@ import type { PspHandler } from "../psp/psp_handler.ts";
 import { SessionManager } from "../session/manager.ts";
 import { Directories } from "../directory/directories.ts";
 import { baseSettings } from "../directory/settings.ts";
-import type { Peer } from "../request/exchange.ts";
+import { NO_PEER, type Peer } from "../request/exchange.ts";
 import { then } from "../util/maybe_async.ts";
 import { keepServing } from "./escaped_errors.ts";
 import { makeUploadDir } from "./upload_dirs.ts";
@@ -41,9 +41,6 @@ export interface Site {
   close(): Promise<void>;
   log(message: string): void;
 }
-
-// Called as a plain function (a test, a framework that passes no connection): no peer known.
-const NO_PEER: Peer = { remoteAddr: { hostname: "" } };
 
 /**
  * Assembles the site on `config`: every request goes straight to the dispatcher. (No router

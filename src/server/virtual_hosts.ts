@@ -7,10 +7,8 @@ import type { ServerConfig } from "../config/options.ts";
 import { siteConfig } from "../config/resolve_config.ts";
 import { statusPage } from "../http/error_pages.ts";
 import { parseTrustList } from "../http/forwarded.ts";
-import { forwardedBy, type Peer } from "../request/exchange.ts";
+import { forwardedBy, NO_PEER } from "../request/exchange.ts";
 import { openSite, type Site, type SiteOptions } from "./site.ts";
-
-const NO_PEER: Peer = { remoteAddr: { hostname: "" } };
 
 /** The host a request names, lower case and without its port ("" when it names none). */
 export function requestHost(url: string): string {
