@@ -25,6 +25,9 @@ export { default as busboy } from "npm:busboy@1.6.0";
 export const loadBabelParser = () => import("npm:@babel/parser@8.1.2");
 /** Finds import statements and `import()` calls in JavaScript (module loader). */
 export const loadModuleLexer = () => import("npm:es-module-lexer@3.0.5");
+/** The Redis client, for sessions in Redis (`--kv redis://…`). */
+export const loadIoredis = () => import("npm:ioredis@5.8.2");
+export type { Redis } from "npm:ioredis@5.8.2";
 /** swc compiled to WebAssembly: JSX and decorators, which Deno's own type stripper leaves. */
 export const loadSwc = () => import("npm:@swc/wasm@1.16.21");
 export type { Options as SwcOptions } from "npm:@swc/wasm@1.16.21";

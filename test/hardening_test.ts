@@ -263,9 +263,9 @@ Deno.test("upload directories left by a killed process are removed at the next s
 Deno.test("--kv with a URL scheme modts does not serve is a one-line error", async () => {
   const cwd = await Deno.makeTempDir();
   const root = await tempTree({ "a.txt": "a" });
-  const out = await runCli(["serve", root, "--kv", "redis://127.0.0.1:6379/0"], cwd);
+  const out = await runCli(["serve", root, "--kv", "memcached://127.0.0.1:11211/"], cwd);
   assert.equal(out.code, 2);
-  assert.match(out.stderr, /^modts serve: .*--kv: redis: is not a store modts supports/);
+  assert.match(out.stderr, /^modts serve: .*--kv: memcached: is not a store modts supports/);
   assert.equal(out.stderr.trim().split("\n").length, 1);
   assert.deepEqual([...Deno.readDirSync(cwd)], []);
   await Deno.remove(cwd, { recursive: true });

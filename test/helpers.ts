@@ -255,3 +255,10 @@ export async function peakRss(pid: number): Promise<number> {
   const status = await Deno.readTextFile(`/proc/${pid}/status`);
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }
+
+/** A publisher `index` that counts in its session (`s.data.n`) and answers the new count. */
+export const SESSION_COUNTER = `export async function index(req: Req) {
+  const s = await req.session();
+  s.data.n = ((s.data.n as number) ?? 0) + 1;
+  return String(s.data.n);
+}`;

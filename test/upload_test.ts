@@ -167,3 +167,20 @@ Deno.test("a truncated or malformed multipart body is a 400", async () => {
   assert.equal(noBoundary.status, 400);
   await noBoundary.body?.cancel();
 });
+
+Deno.test("several files of one field keep the order of the body, whichever is written first", async () => {
+  const root = await tempTree({
+    "up.ts": `import type { Upload } from "modts";
+export function index(f: Upload[]) { return f.map((u) => \`\${u.filename}:\${u.size}\`).join(","); }`,
+  });
+  await using s = await serveRoot(root);
+  for (let i = 0; i < 5; i++) {
+    const form = new FormData();
+    // The big one first: its write ends last.
+    form.append("f", new File([new Uint8Array(4 * MiB)], "big.bin"));
+    form.append("f", new File(["x"], "small.txt"));
+    form.append("f", new File(["yz"], "smaller.txt"));
+    const res = await s.fetch("/up", { method: "POST", body: form });
+    assert.equal(await res.text(), `big.bin:${4 * MiB},small.txt:1,smaller.txt:2`);
+  }
+});

@@ -2,15 +2,11 @@
 // lines, edits seen everywhere, a dead worker replaced and a drained shutdown.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { spawnServer, tempTree } from "./helpers.ts";
+import { SESSION_COUNTER, spawnServer, tempTree } from "./helpers.ts";
 
 const SITE = {
   "public/c.ts": `import type { Req } from "modts";
-export async function index(req: Req) {
-  const s = await req.session();
-  s.data.n = ((s.data.n as number) ?? 0) + 1;
-  return String(s.data.n);
-}
+${SESSION_COUNTER}
 export const version = () => "v1";
 export const who = () => String((globalThis as { name?: string }).name ?? "main");
 export function die() { setTimeout(() => self.close(), 10); return "bye"; }

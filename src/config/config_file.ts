@@ -121,6 +121,6 @@ export function checkSettings(
 function isPathLike(key: string, value: string): boolean {
   if (key === "dataDir" || key === "unix" || key === "cert" || key === "key") return true;
   if (key === "accessLog") return value !== "-";
-  if (key === "kv") return value !== ":memory:" && !/^https?:\/\//.test(value);
+  if (key === "kv") return value !== ":memory:" && !/^(?:https?|rediss?):\/\//.test(value);
   return false;
 }

@@ -304,9 +304,10 @@ export function convert(
       if (typeof value !== "string" || value === "") throw bad("expected a non-empty string");
       // A URL of another scheme would otherwise be taken for a relative path (`redis:/…`).
       const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1].toLowerCase();
-      if (scheme !== undefined && scheme !== "http" && scheme !== "https") {
+      if (scheme !== undefined && !["http", "https", "redis", "rediss"].includes(scheme)) {
         throw bad(
-          `${scheme}: is not a store modts supports (a file path, :memory: or an https:// KV Connect URL)`,
+          `${scheme}: is not a store modts supports (a file path, :memory:, an https:// KV ` +
+            "Connect URL or redis://)",
         );
       }
       return value;

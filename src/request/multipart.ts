@@ -67,7 +67,8 @@ export function parseMultipart(
       return;
     }
     const input = Readable.fromWeb(body as import("node:stream/web").ReadableStream);
-    const writes: Promise<void>[] = [];
+    // The files, in the order of the body (their writes may end in any order).
+    const writes: Promise<UploadedFile | null>[] = [];
     const outs: Deno.FsFile[] = [];
     let failed = false;
     const fail = (e: unknown) => {
@@ -98,9 +99,12 @@ export function parseMultipart(
         writeFile(stream, out).then((size) => {
           const filename = info.filename ?? "";
           // A file input left empty: browsers send a nameless, empty part. It is absent.
-          if (filename === "" && size === 0) return;
-          form.add(name, new UploadedFile(name, filename, info.mimeType, size, path));
-        }, fail),
+          if (filename === "" && size === 0) return null;
+          return new UploadedFile(name, filename, info.mimeType, size, path);
+        }, (e) => {
+          fail(e);
+          return null;
+        }),
       );
       stream.on("limit", () => fail(new HttpError(413, `The upload ${name} is too large.`)));
     });
@@ -109,7 +113,11 @@ export function parseMultipart(
     bb.on("fieldsLimit", tooMany("fields"));
     bb.on("error", fail);
     bb.on("close", () => {
-      Promise.all(writes).then(() => failed || resolve());
+      Promise.all(writes).then((files) => {
+        if (failed) return;
+        for (const file of files) if (file) form.add(file.field, file);
+        resolve();
+      });
     });
     input.on("error", fail);
     input.pipe(bb);

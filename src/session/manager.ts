@@ -8,6 +8,8 @@ import { LocalLocks } from "./locks.ts";
 import { SessionHandle } from "./session.ts";
 import type { SessionSettings } from "./settings.ts";
 import { type Entry, SessionStore } from "./store.ts";
+import { KvRecords } from "./kv_records.ts";
+import { RedisRecords } from "./redis_records.ts";
 import { HttpError } from "../http/status.ts";
 import { checkStore, isDamage } from "./store_health.ts";
 
@@ -86,6 +88,9 @@ export class SessionManager {
   #openStore(): Promise<SessionStore> {
     return this.#store ??= (async () => {
       const path = this.kvPath;
+      if (/^rediss?:\/\//.test(path)) {
+        return new SessionStore(await RedisRecords.open(path, this.log), this.#owner, this.leaseMs);
+      }
       if (path !== ":memory:" && !/^https?:/.test(path)) {
         await Deno.mkdir(dirname(path), { recursive: true });
         const health = await checkStore(path);
@@ -97,7 +102,8 @@ export class SessionManager {
           );
         }
       }
-      return new SessionStore(await Deno.openKv(path), this.#owner, this.leaseMs);
+      const records = new KvRecords(await Deno.openKv(path));
+      return new SessionStore(records, this.#owner, this.leaseMs);
     })().catch((e) => {
       if (e === UNAVAILABLE) throw e;
       this.#store = undefined;
@@ -116,7 +122,7 @@ export class SessionManager {
     );
     if (store) {
       try {
-        store.kv.close();
+        store.close();
       } catch { /* already closed */ }
     }
     const failed = Promise.reject(UNAVAILABLE);
@@ -149,6 +155,6 @@ export class SessionManager {
       if (r.status === "rejected") this.log(`session lease not dropped at shutdown: ${r.reason}`);
     }
     await store.drain();
-    store.kv.close();
+    store.close();
   }
 }

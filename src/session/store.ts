@@ -1,8 +1,8 @@
-// Session records on Deno KV, and the lease that serialises one session's requests across
-// every process sharing the store. The lease lives in the record itself, so that one
-// versionstamp guards both: taking the lease, saving and releasing are each one
-// check-and-set, and no save can slip past a lease another process holds.
-import { GroupCommit, withLockRetry } from "./group_commit.ts";
+// Session records, and the lease that serialises one session's requests across every
+// process sharing the store. The lease lives in the record itself, so that one version guards
+// both: taking the lease, saving and releasing are each one check-and-set, and no save can
+// slip past a lease another process holds. Where the records live is records.ts's business.
+import type { Records } from "./records.ts";
 
 export interface Lease {
   /** The process holding it. */
@@ -25,38 +25,27 @@ export interface SessionRecord {
 
 export interface Entry {
   record: SessionRecord;
-  versionstamp: string;
+  version: string;
 }
 
 /** KV refuses values over 64 KiB; the data gets what the rest of the record leaves. */
 export const MAX_DATA_BYTES = 60 * 1024;
-
-const PREFIX = "modts-session";
-
-function key(id: string): Deno.KvKey {
-  return [PREFIX, id];
-}
 
 export function isExpired(record: SessionRecord, now: number): boolean {
   return record.accessed + record.timeout * 1000 <= now;
 }
 
 export class SessionStore {
-  readonly #commits: GroupCommit;
-
   constructor(
-    readonly kv: Deno.Kv,
+    readonly records: Records,
     /** This process's name in leases. */
     readonly owner: string,
     /** How long a lease lasts unless renewed. */
     readonly leaseMs: number,
-  ) {
-    this.#commits = new GroupCommit(kv);
-  }
+  ) {}
 
-  async read(id: string): Promise<Entry | null> {
-    const e = await withLockRetry(() => this.kv.get<SessionRecord>(key(id)));
-    return e.versionstamp === null ? null : { record: e.value, versionstamp: e.versionstamp };
+  read(id: string): Promise<Entry | null> {
+    return this.records.get(id);
   }
 
   /**
@@ -70,45 +59,27 @@ export class SessionStore {
         `session data is over the ${MAX_DATA_BYTES / 1024} KiB limit of one session`,
       );
     }
-    const expireIn = this.#expireIn(record);
-    const result = await this.#commits.commit({
-      checks: [{ key: key(id), versionstamp: prev?.versionstamp ?? null }],
-      apply: (a) => a.set(key(id), record, { expireIn }),
-      bytes: bytes + 200,
-    });
-    return result && { record, versionstamp: result.versionstamp };
+    const version = await this.records.put(id, prev?.version ?? null, record, this.#ttl(record));
+    return version === null ? null : { record, version };
   }
 
   /** Deletes the record read as `prev`, unless someone changed it since (then false). */
-  async delete(id: string, prev: Entry): Promise<boolean> {
-    const result = await this.#commits.commit({
-      checks: [{ key: key(id), versionstamp: prev.versionstamp }],
-      apply: (a) => a.delete(key(id)),
-      bytes: 100,
-    });
-    return result !== null;
+  delete(id: string, prev: Entry): Promise<boolean> {
+    return this.records.remove(id, prev.version);
   }
 
   /** Moves the record read as `prev` to `newId` in one commit: the old id is dead at once. */
   async move(oldId: string, prev: Entry, newId: string): Promise<Entry | null> {
     const record = prev.record;
-    const result = await this.#commits.commit({
-      checks: [
-        { key: key(oldId), versionstamp: prev.versionstamp },
-        { key: key(newId), versionstamp: null },
-      ],
-      apply: (a) =>
-        a.delete(key(oldId)).set(key(newId), record, { expireIn: this.#expireIn(record) }),
-      bytes: record.data.length * 3 + 300,
-    });
-    return result && { record, versionstamp: result.versionstamp };
+    const version = await this.records.move(oldId, prev.version, newId, record, this.#ttl(record));
+    return version === null ? null : { record, version };
   }
 
   /**
    * Takes the lease of a live session for this process: the entry now held, or null when
    * the session does not exist or has expired. `known` is an entry already in hand (handed
    * over by this process's previous holder), saving a read. Waits while another live
-   * process holds the lease, polling because KV's watch does not cross processes.
+   * process holds the lease, polling (KV's watch does not cross processes).
    */
   async lease(id: string, known: Entry | null, signal: AbortSignal): Promise<Entry | null> {
     let entry = known;
@@ -132,13 +103,17 @@ export class SessionStore {
     }
   }
 
-  // KV's expiry is lazy, only a clean-up hint: `isExpired` decides (docs/sessions.md).
-  #expireIn(record: SessionRecord): number {
+  // The store's expiry is only a clean-up: `isExpired` decides (docs/sessions.md).
+  #ttl(record: SessionRecord): number {
     return Math.max(record.timeout * 1000, this.leaseMs) + 60_000;
   }
 
   drain(): Promise<void> {
-    return this.#commits.drain();
+    return this.records.drain();
+  }
+
+  close(): void {
+    this.records.close();
   }
 }
 

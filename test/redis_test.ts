@@ -1,0 +1,167 @@
+// Sessions in Redis (issue 15): the same session semantics as on KV, across processes, and
+// through Redis going away and coming back. Each test runs its own redis-server (Debian's
+// package; .ci/run installs it) on a free port, and stops it by PID.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { serveRoot, SESSION_COUNTER, spawnServer, tempTree } from "./helpers.ts";
+
+interface RedisServer {
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/** redis-server on a free port, with an append-only file in a temp dir (it survives restarts). */
+async function redis(): Promise<RedisServer> {
+  const dir = await Deno.makeTempDir({ prefix: "modts-redis-" });
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  let child: Deno.ChildProcess | undefined;
+  const start = async () => {
+    child = new Deno.Command("redis-server", {
+      args: [
+        ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir],
+        ...["--save", "", "--appendonly", "yes"],
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    for (let i = 0; i < 100; i++) {
+      const up = await Deno.connect({ hostname: "127.0.0.1", port }).then((c) => {
+        c.close();
+        return true;
+      }, () => false);
+      if (up) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`redis-server did not listen on ${port}`);
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}/0`,
+    start,
+    async stop() {
+      child?.kill("SIGTERM"); // the append-only file is flushed on a clean stop
+      await child?.status;
+    },
+  };
+}
+
+const SITE = {
+  "c.ts": `import type { Req } from "modts";
+${SESSION_COUNTER}
+export async function regenerate(req: Req) {
+  const s = await req.session();
+  await s.regenerate();
+  return String(s.data.n);
+}
+export async function bye(req: Req) {
+  await (await req.session()).invalidate();
+  return "bye";
+}
+export async function big(req: Req) {
+  const s = await req.session();
+  s.data.big = "x".repeat(70 * 1024);
+  await s.save();
+  return "saved";
+}`,
+  "hello.txt": "static",
+};
+
+Deno.test("sessions in Redis: locking, regenerate, invalidate, the size limit", async () => {
+  const server = await redis();
+  const root = await tempTree(SITE);
+  try {
+    await using s = await serveRoot(root, { kv: server.url });
+    const first = await s.fetch("/c");
+    assert.equal(await first.text(), "1");
+    let cookie = first.headers.get("set-cookie")!.split(";")[0];
+    // One session's requests one at a time: 100 at once end at exactly 101.
+    await Promise.all(
+      Array.from(
+        { length: 100 },
+        () => s.fetch("/c", { headers: { cookie } }).then((r) => r.text()),
+      ),
+    );
+    assert.equal(await (await s.fetch("/c", { headers: { cookie } })).text(), "102");
+    // A new id, the same data; the old id is no session any more.
+    const moved = await s.fetch("/c/regenerate", { headers: { cookie } });
+    assert.equal(await moved.text(), "102");
+    const old = cookie;
+    cookie = moved.headers.get("set-cookie")!.split(";")[0];
+    assert.notEqual(cookie, old);
+    assert.equal(await (await s.fetch("/c", { headers: { cookie: old } })).text(), "1");
+    assert.equal(await (await s.fetch("/c", { headers: { cookie } })).text(), "103");
+    // Over the size limit: refused, the data stays.
+    const big = await s.fetch("/c/big", { headers: { cookie } });
+    assert.equal(big.status, 500);
+    await big.body?.cancel();
+    assert.equal(await (await s.fetch("/c", { headers: { cookie } })).text(), "104");
+    assert.equal(await (await s.fetch("/c/bye", { headers: { cookie } })).text(), "bye");
+    assert.equal(await (await s.fetch("/c", { headers: { cookie } })).text(), "1");
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("sessions in Redis: two processes, 200 concurrent increments of one session end at 200", async () => {
+  const server = await redis();
+  const root = await tempTree(Object.fromEntries(
+    Object.entries(SITE).map(([name, text]) => [`public/${name}`, text]),
+  ));
+  const args = [join(root, "public"), "--port", "0", "--kv", server.url];
+  const a = await spawnServer(args);
+  const b = await spawnServer(args);
+  try {
+    const first = await fetch(`${a.url}c`);
+    const cookie = first.headers.get("set-cookie")!.split(";")[0];
+    assert.equal(await first.text(), "1");
+    await Promise.all(
+      Array.from(
+        { length: 200 },
+        (_, i) => fetch(`${i % 2 ? a.url : b.url}c`, { headers: { cookie } }).then((r) => r.text()),
+      ),
+    );
+    assert.equal(await (await fetch(`${b.url}c`, { headers: { cookie } })).text(), "202");
+  } finally {
+    assert.equal(await a.stop(), 0);
+    assert.equal(await b.stop(), 0);
+    await server.stop();
+  }
+});
+
+Deno.test("sessions in Redis: while it is down, clear 500s and the rest serves; then it works again", async () => {
+  const server = await redis();
+  const root = await tempTree(SITE);
+  await using s = await serveRoot(root, { kv: server.url });
+  try {
+    const first = await s.fetch("/c");
+    const cookie = first.headers.get("set-cookie")!.split(";")[0];
+    assert.equal(await first.text(), "1");
+    assert.equal(await (await s.fetch("/c", { headers: { cookie } })).text(), "2");
+    await server.stop();
+    for (let i = 0; i < 3; i++) {
+      const down = await s.fetch("/c", { headers: { cookie } });
+      assert.equal(down.status, 500);
+      assert.match(await down.text(), /The session store is unavailable\./);
+    }
+    assert.equal(await (await s.fetch("/hello.txt")).text(), "static");
+    assert.equal(
+      s.logs.filter((l) => l.includes("Redis is unreachable")).length,
+      1,
+      s.logs.join("\n"),
+    );
+    await server.start();
+    // No restart of modts: once the client has reconnected, the session is where it was.
+    let body = "";
+    for (let i = 0; i < 100 && body !== "3"; i++) {
+      const res = await s.fetch("/c", { headers: { cookie } });
+      body = await res.text();
+      if (res.status !== 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(body, "3");
+  } finally {
+    await server.stop();
+  }
+});
