@@ -262,3 +262,59 @@ export const SESSION_COUNTER = `export async function index(req: Req) {
   s.data.n = ((s.data.n as number) ?? 0) + 1;
   return String(s.data.n);
 }`;
+
+/** Debian's nginx (`.ci/run` installs it) running `http` (the inside of its http block). */
+export interface Nginx {
+  /** The 127.0.0.1 port it listens on (to be used as `listen 127.0.0.1:PORT` in `http`). */
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts nginx in `dir` with `http(port)` as its http block; resolves once it accepts. */
+export async function startNginx(dir: string, http: (port: number) => string): Promise<Nginx> {
+  const nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((p) => {
+    try {
+      return Deno.statSync(p).isFile;
+    } catch {
+      return false;
+    }
+  });
+  if (!nginx) throw new Error("nginx is not installed (apt-get install nginx): this test needs it");
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const conf = join(dir, "nginx.conf");
+  const tmp = (name: string) => `${name} ${join(dir, name)};`;
+  await Deno.writeTextFile(
+    conf,
+    `user root; pid ${join(dir, "nginx.pid")}; error_log ${join(dir, "error.log")};
+events {}
+http {
+  access_log off;
+  ${tmp("client_body_temp_path")} ${tmp("proxy_temp_path")}
+  ${http(port)}
+}
+`,
+  );
+  const child = new Deno.Command(nginx, {
+    args: ["-c", conf, "-g", "daemon off;"],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  for (let i = 0;; i++) {
+    const up = await Deno.connect({ hostname: "127.0.0.1", port }).then((c) => {
+      c.close();
+      return true;
+    }, () => false);
+    if (up) break;
+    if (i === 100) throw new Error(`nginx did not listen on ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    async stop() {
+      child.kill("SIGQUIT");
+      await child.status;
+    },
+  };
+}

@@ -1,7 +1,14 @@
 // Behind a reverse proxy (issue 12): forwarding headers count only from peers in --trust-proxy.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readRawResponse, runCli, serveRoot, spawnServer, tempTree } from "./helpers.ts";
+import {
+  readRawResponse,
+  runCli,
+  serveRoot,
+  spawnServer,
+  startNginx,
+  tempTree,
+} from "./helpers.ts";
 
 const SITE = {
   "who.ts": `import type { Req } from "modts";
@@ -103,66 +110,26 @@ Deno.test("--trust-proxy: a host name or a bad CIDR is a one-line error", async 
   }
 });
 
-/** The nginx binary from Debian's package (`.ci/run` installs it). */
-function nginxPath(): string {
-  for (const p of ["/usr/sbin/nginx", "/usr/bin/nginx"]) {
-    try {
-      Deno.statSync(p);
-      return p;
-    } catch { /* next */ }
-  }
-  throw new Error("nginx is not installed (apt-get install nginx): the proxy test needs it");
-}
-
-/** A free TCP port on 127.0.0.1 (free when asked; the test binds it right after). */
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
 Deno.test("behind nginx with the config of docs/deploy.md, over a Unix socket", async () => {
-  const nginx = nginxPath();
   const root = await tempTree({ "public/who.ts": SITE["who.ts"] });
   const sock = join(root, "modts.sock");
   const doc = await Deno.readTextFile(new URL("../docs/deploy.md", import.meta.url));
   const site = /```nginx\n([^]*?)```/.exec(doc)![1];
-  const port = freePort();
-  const conf = join(root, "nginx.conf");
-  const tmp = (name: string) => `${name} ${join(root, name)};`;
-  await Deno.writeTextFile(
-    conf,
-    `user root; pid ${join(root, "nginx.pid")}; error_log ${join(root, "error.log")};
-events {}
-http {
-  access_log off;
-  ${tmp("client_body_temp_path")} ${tmp("proxy_temp_path")}
-  ${
+  const modts = await spawnServer([join(root, "public"), "--unix", sock, "--trust-proxy", "unix"]);
+  const proxy = await startNginx(
+    root,
+    (port) =>
       site.replace("/run/modts/modts.sock", sock).replace(
         "listen 443 ssl;",
         `listen 127.0.0.1:${port};`,
-      )
-    }
-}
-`,
+      ),
   );
-  const modts = await spawnServer([join(root, "public"), "--unix", sock, "--trust-proxy", "unix"]);
-  const proxy = new Deno.Command(nginx, {
-    args: ["-c", conf, "-g", "daemon off;"],
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
+  const port = proxy.port;
   try {
-    // nginx is up once its port answers. (Raw, to choose the Host header.)
+    // Raw, to choose the Host header.
     const request = "GET /who HTTP/1.1\r\nHost: www.example.com\r\nX-Forwarded-For: 6.6.6.6\r\n" +
       "Forwarded: for=7.7.7.7\r\nConnection: close\r\n\r\n";
-    let conn: Deno.Conn | null = null;
-    for (let i = 0; i < 100 && !conn; i++) {
-      conn = await Deno.connect({ hostname: "127.0.0.1", port }).catch(() => null);
-      if (!conn) await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.ok(conn, "nginx did not answer");
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
     await conn.write(new TextEncoder().encode(request));
     const res = await readRawResponse(conn);
     assert.equal(res.status, 200, res.body);
@@ -174,9 +141,7 @@ http {
       built: "http://www.example.com/next",
     });
   } finally {
-    proxy.kill("SIGQUIT");
-    await proxy.status;
-    await proxy.stderr.cancel();
+    await proxy.stop();
     assert.equal(await modts.stop(), 0);
   }
 });

@@ -3,7 +3,7 @@
 // package; .ci/run installs it) on a free port, and stops it by PID.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { serveRoot, SESSION_COUNTER, spawnServer, tempTree } from "./helpers.ts";
+import { serveRoot, SESSION_COUNTER, spawnServer, startNginx, tempTree } from "./helpers.ts";
 
 interface RedisServer {
   url: string;
@@ -162,6 +162,101 @@ Deno.test("sessions in Redis: while it is down, clear 500s and the rest serves; 
     }
     assert.equal(body, "3");
   } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("sessions in Redis: a process killed while holding a session's lock is taken over within the lease", async () => {
+  const server = await redis();
+  const root = await tempTree({
+    "public/c.ts": `import type { Req } from "modts";
+${SESSION_COUNTER}
+export async function hold(req: Req) {
+  const s = await req.session();
+  console.log("holding the lock");
+  await new Promise((r) => setTimeout(r, 60_000));
+  return String(s.data.n);
+}`,
+  });
+  const args = [join(root, "public"), "--port", "0", "--kv", server.url];
+  const a = await spawnServer(args);
+  const b = await spawnServer(args);
+  try {
+    const first = await fetch(`${b.url}c`);
+    const cookie = first.headers.get("set-cookie")!.split(";")[0];
+    assert.equal(await first.text(), "1");
+    const held = fetch(`${a.url}c/hold`, { headers: { cookie } }).catch(() => null);
+    await a.waitFor(/holding the lock/);
+    a.child.kill("SIGKILL");
+    await a.status;
+    await held;
+    const started = performance.now();
+    assert.equal(await (await fetch(`${b.url}c`, { headers: { cookie } })).text(), "2");
+    const waited = performance.now() - started;
+    // The lease is 10 s, renewed while held: the other process waits at most that long.
+    assert.ok(waited < 12_000, `took over after ${waited} ms`);
+  } finally {
+    assert.equal(await b.stop(), 0);
+    await server.stop();
+  }
+});
+
+Deno.test("sessions in Redis behind nginx round-robin: one consistent session, the client's own address", async () => {
+  const server = await redis();
+  const root = await tempTree({
+    "public/c.ts": `import type { Req } from "modts";
+${SESSION_COUNTER}
+export const who = (req: Req) => \`\${Deno.pid} \${req.remoteAddr}\`;`,
+  });
+  // nginx reaches modts from 127.0.0.2 (proxy_bind), the client comes from 127.0.0.1: only the
+  // proxy is trusted, as on a real network.
+  const args = [join(root, "public"), "--port", "0", "--kv", server.url];
+  args.push("--trust-proxy", "127.0.0.2");
+  const a = await spawnServer(args);
+  const b = await spawnServer(args);
+  const proxy = await startNginx(root, (port) => `
+    upstream modts { server 127.0.0.1:${a.port}; server 127.0.0.1:${b.port}; }
+    server {
+      listen 127.0.0.1:${port};
+      location / {
+        proxy_pass http://modts;
+        proxy_bind 127.0.0.2;
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header Forwarded "";
+      }
+    }`);
+  const base = `http://127.0.0.1:${proxy.port}/`;
+  try {
+    // Both processes answer through nginx, and see the client, not nginx, as the peer.
+    const who = await Promise.all(
+      Array.from(
+        { length: 8 },
+        () =>
+          fetch(`${base}c/who`, { headers: { "x-forwarded-for": "198.51.100.7" } }).then((r) =>
+            r.text()
+          ),
+      ),
+    );
+    assert.equal(new Set(who.map((w) => w.split(" ")[0])).size, 2, who.join("; "));
+    // The client's own made-up hop is not believed: nginx's view of it (127.0.0.1) is.
+    assert.deepEqual(
+      new Set(who.map((w) => w.split(" ")[1])),
+      new Set(["127.0.0.1"]),
+      who.join("; "),
+    );
+    // Signing in and counting, one request after another, alternately on each process.
+    const first = await fetch(`${base}c`);
+    const cookie = first.headers.get("set-cookie")!.split(";")[0];
+    const counts = [await first.text()];
+    for (let i = 0; i < 19; i++) {
+      counts.push(await (await fetch(`${base}c`, { headers: { cookie } })).text());
+    }
+    assert.deepEqual(counts, Array.from({ length: 20 }, (_, i) => String(i + 1)));
+  } finally {
+    await proxy.stop();
+    assert.equal(await a.stop(), 0);
+    assert.equal(await b.stop(), 0);
     await server.stop();
   }
 });
