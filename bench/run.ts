@@ -4,6 +4,7 @@
 // PIN=1 (server on CPU 1, wrk with one thread on CPU 0: steadier ratios on a noisy machine).
 import { join } from "node:path";
 import { ensureWrk } from "./wrk.ts";
+import { startRedis } from "./redis.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
 const env = (name: string, fallback: number) => Number(Deno.env.get(name) ?? fallback);
@@ -210,6 +211,8 @@ await ensureWrk();
 const dir = await makeSite();
 const site = join(dir, "site");
 const run = ["run", "--no-lock", "--allow-all", "--v8-flags=--no-compilation-cache"];
+// The Redis rows share one redis-server, started only when one of them runs.
+const redis = !ONLY || ONLY.some((name) => name.includes("redis")) ? await startRedis(dir) : null;
 const rows: Row[] = [
   {
     name: "raw-small",
@@ -296,6 +299,23 @@ const rows: Row[] = [
     lua: ["session_learn.lua", "sid", "1000"],
   },
   {
+    name: "php-fpm-session-redis",
+    args: [...run, "bench/anchors/php_session_redis.ts", String(redis?.port)],
+    path: "/session.php",
+    // PHP adopts any id a client sends (use_strict_mode off, as in the shared anchors).
+    lua: ["session_pool.lua", "PHPSESSID", "1000"],
+  },
+  {
+    name: "modts-session-counter-redis",
+    args: [
+      ...[...run, "main.ts", "serve", site, "--port", "0"],
+      ...["--kv", `redis://127.0.0.1:${redis?.port}/1`],
+    ],
+    path: "/counter",
+    vs: ["php-fpm-session-redis", "modts-session-counter"],
+    lua: ["session_learn.lua", "sid", "1000"],
+  },
+  {
     name: "raw-1mib",
     args: [...run, "bench/anchors/raw.ts", join(site, "1mib.bin"), "application/octet-stream"],
     path: "/",
@@ -316,6 +336,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     results.set(row.name, [...(results.get(row.name) ?? []), r]);
   }
 }
+await redis?.stop();
 await Deno.remove(dir, { recursive: true });
 
 const med = (name: string, key: keyof Result) => median(results.get(name)!.map((r) => r[key]));
