@@ -810,3 +810,31 @@ export function index(req: Req) { return Deno.upgradeWebSocket(req.raw).response
     "start modts with --websockets (config websockets: true)",
   ]);
 });
+
+Deno.test("a client that leaves while waiting for a session's lock is not logged as an error", async () => {
+  const root = await tempTree({
+    "s.ts": `import type { Req } from "modts";
+export async function hold(req: Req) {
+  await req.session();
+  await new Promise((r) => (globalThis as { release?: (v: unknown) => void }).release = r);
+  return "held";
+}
+export async function wait(req: Req) { (await req.session()).data.seen = true; return "waited"; }`,
+  });
+  await using s = await serveRoot(root);
+  const first = await s.fetch("/s/wait");
+  const cookie = first.headers.get("set-cookie")!.split(";")[0];
+  await first.text();
+  const held = s.fetch("/s/hold", { headers: { cookie } });
+  while (!(globalThis as { release?: unknown }).release) await new Promise((r) => setTimeout(r, 5));
+  const leaving = new AbortController();
+  const waiting = s.fetch("/s/wait", { headers: { cookie }, signal: leaving.signal });
+  await new Promise((r) => setTimeout(r, 100)); // it is queued behind the lock
+  leaving.abort();
+  await waiting.catch(() => {});
+  (globalThis as { release?: (v: unknown) => void }).release!(null);
+  assert.equal(await (await held).text(), "held");
+  assert.equal(await (await s.fetch("/s/wait", { headers: { cookie } })).text(), "waited");
+  assert.deepEqual(s.logs.filter((l) => l.startsWith("error serving")), []);
+  delete (globalThis as { release?: unknown }).release;
+});

@@ -193,6 +193,9 @@ export class Dispatcher {
    */
   #error(c: Call, e: unknown): Response | Promise<Response> {
     const { raw, url, settings: s, ex } = c;
+    // The client left (its request's signal says so) while the request waited, e.g. for a
+    // session's lock: nobody is there to answer, and nothing went wrong on this side.
+    if (raw.signal.aborted && e === raw.signal.reason) return statusPage(499);
     const json = prefersJson(acceptOf(raw));
     if (!(e instanceof HttpError)) {
       // Frames of user modules at the user's own lines (src/modules/module_positions.ts).

@@ -17,6 +17,7 @@ export const STATUS_TEXT: Record<number, string> = {
   413: "Content Too Large",
   416: "Range Not Satisfiable",
   421: "Misdirected Request",
+  499: "Client Closed Request",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };
