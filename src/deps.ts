@@ -28,6 +28,9 @@ export const loadModuleLexer = () => import("npm:es-module-lexer@3.0.5");
 /** The Redis client, for sessions in Redis (`--kv redis://…`). */
 export const loadIoredis = () => import("npm:ioredis@5.8.2");
 export type { Redis } from "npm:ioredis@5.8.2";
+/** The OpenTelemetry API, when Deno's telemetry is on (`OTEL_DENO=true`). */
+export const loadOpenTelemetry = () => import("npm:@opentelemetry/api@1.9.0");
+export type { Attributes, Span, Tracer } from "npm:@opentelemetry/api@1.9.0";
 /** swc compiled to WebAssembly: JSX and decorators, which Deno's own type stripper leaves. */
 export const loadSwc = () => import("npm:@swc/wasm@1.16.21");
 export type { Options as SwcOptions } from "npm:@swc/wasm@1.16.21";

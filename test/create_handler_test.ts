@@ -4,18 +4,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Hono } from "hono";
 import { createHandler } from "../mod.ts";
-import { tempTree } from "./helpers.ts";
+import { SESSION_COUNTER, tempTree } from "./helpers.ts";
 
 const SITE = {
   "hello.ts": `import type { Req } from "modts";
 export function say(what = "world") { return \`Hello, \${what}!\`; }
 export function where(req: Req) { return \`\${req.path} from "\${req.remoteAddr}"\`; }`,
-  "counter.ts": `import type { Req } from "modts";
-export async function index(req: Req) {
-  const s = await req.session();
-  s.data.n = ((s.data.n as number) ?? 0) + 1;
-  return String(s.data.n);
-}`,
+  "counter.ts": `import type { Req } from "modts";\n${SESSION_COUNTER}`,
   "page.psp": "<p><%= 2 + 3 %></p>",
 };
 

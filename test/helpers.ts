@@ -182,8 +182,9 @@ export function spawnServer(
   args: string[],
   cwd = PROJECT,
   fdLimit?: number,
+  env?: Record<string, string>,
 ): Promise<ServerProcess> {
-  return spawnReady(["run", ...PERMS, MAIN, "serve", ...args], cwd, fdLimit);
+  return spawnReady(["run", ...PERMS, MAIN, "serve", ...args], cwd, fdLimit, env);
 }
 
 /** `deno task ARGS` in `cwd` (a task that starts a server); resolves when it is ready. */
@@ -195,6 +196,7 @@ async function spawnReady(
   args: string[],
   cwd: string,
   fdLimit?: number,
+  env?: Record<string, string>,
 ): Promise<ServerProcess> {
   const command = fdLimit === undefined ? { program: Deno.execPath(), args } : {
     program: "sh",
@@ -202,6 +204,7 @@ async function spawnReady(
   };
   const child = new Deno.Command(command.program, {
     args: command.args,
+    env,
     cwd,
     stdout: "piped",
     stderr: "piped",
@@ -315,6 +318,52 @@ http {
     async stop() {
       child.kill("SIGQUIT");
       await child.status;
+    },
+  };
+}
+
+export interface RedisServer {
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/**
+ * Debian's redis-server (`.ci/run` installs it) on a free port, with an append-only file in a
+ * temp dir (what it holds survives `stop()` and `start()`).
+ */
+export async function startRedis(): Promise<RedisServer> {
+  const dir = await Deno.makeTempDir({ prefix: "modts-redis-" });
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  let child: Deno.ChildProcess | undefined;
+  const start = async () => {
+    child = new Deno.Command("redis-server", {
+      args: [
+        ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir],
+        ...["--save", "", "--appendonly", "yes"],
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    for (let i = 0; i < 100; i++) {
+      const up = await Deno.connect({ hostname: "127.0.0.1", port }).then((c) => {
+        c.close();
+        return true;
+      }, () => false);
+      if (up) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`redis-server did not listen on ${port}`);
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}/0`,
+    start,
+    async stop() {
+      child?.kill("SIGTERM"); // the append-only file is flushed on a clean stop
+      await child?.status;
     },
   };
 }

@@ -3,50 +3,14 @@
 // package; .ci/run installs it) on a free port, and stops it by PID.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { serveRoot, SESSION_COUNTER, spawnServer, startNginx, tempTree } from "./helpers.ts";
-
-interface RedisServer {
-  url: string;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-}
-
-/** redis-server on a free port, with an append-only file in a temp dir (it survives restarts). */
-async function redis(): Promise<RedisServer> {
-  const dir = await Deno.makeTempDir({ prefix: "modts-redis-" });
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
-  let child: Deno.ChildProcess | undefined;
-  const start = async () => {
-    child = new Deno.Command("redis-server", {
-      args: [
-        ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir],
-        ...["--save", "", "--appendonly", "yes"],
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    for (let i = 0; i < 100; i++) {
-      const up = await Deno.connect({ hostname: "127.0.0.1", port }).then((c) => {
-        c.close();
-        return true;
-      }, () => false);
-      if (up) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`redis-server did not listen on ${port}`);
-  };
-  await start();
-  return {
-    url: `redis://127.0.0.1:${port}/0`,
-    start,
-    async stop() {
-      child?.kill("SIGTERM"); // the append-only file is flushed on a clean stop
-      await child?.status;
-    },
-  };
-}
+import {
+  serveRoot,
+  SESSION_COUNTER,
+  spawnServer,
+  startNginx,
+  startRedis,
+  tempTree,
+} from "./helpers.ts";
 
 const SITE = {
   "c.ts": `import type { Req } from "modts";
@@ -70,7 +34,7 @@ export async function big(req: Req) {
 };
 
 Deno.test("sessions in Redis: locking, regenerate, invalidate, the size limit", async () => {
-  const server = await redis();
+  const server = await startRedis();
   const root = await tempTree(SITE);
   try {
     await using s = await serveRoot(root, { kv: server.url });
@@ -106,7 +70,7 @@ Deno.test("sessions in Redis: locking, regenerate, invalidate, the size limit", 
 });
 
 Deno.test("sessions in Redis: two processes, 200 concurrent increments of one session end at 200", async () => {
-  const server = await redis();
+  const server = await startRedis();
   const root = await tempTree(Object.fromEntries(
     Object.entries(SITE).map(([name, text]) => [`public/${name}`, text]),
   ));
@@ -132,7 +96,7 @@ Deno.test("sessions in Redis: two processes, 200 concurrent increments of one se
 });
 
 Deno.test("sessions in Redis: while it is down, clear 500s and the rest serves; then it works again", async () => {
-  const server = await redis();
+  const server = await startRedis();
   const root = await tempTree(SITE);
   await using s = await serveRoot(root, { kv: server.url });
   try {
@@ -167,7 +131,7 @@ Deno.test("sessions in Redis: while it is down, clear 500s and the rest serves; 
 });
 
 Deno.test("sessions in Redis: a process killed while holding a session's lock is taken over within the lease", async () => {
-  const server = await redis();
+  const server = await startRedis();
   const root = await tempTree({
     "public/c.ts": `import type { Req } from "modts";
 ${SESSION_COUNTER}
@@ -202,7 +166,7 @@ export async function hold(req: Req) {
 });
 
 Deno.test("sessions in Redis behind nginx round-robin: one consistent session, the client's own address", async () => {
-  const server = await redis();
+  const server = await startRedis();
   const root = await tempTree({
     "public/c.ts": `import type { Req } from "modts";
 ${SESSION_COUNTER}
@@ -262,7 +226,7 @@ export const who = (req: Req) => \`\${Deno.pid} \${req.remoteAddr}\`;`,
 });
 
 Deno.test("sessions in Redis: restarted under load, no acknowledged increment is lost", async () => {
-  const server = await redis();
+  const server = await startRedis();
   const root = await tempTree({ "c.ts": `import type { Req } from "modts";\n${SESSION_COUNTER}` });
   await using s = await serveRoot(root, { kv: server.url });
   const first = await s.fetch("/c");

@@ -1,8 +1,23 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { serveRoot, spawnServer, tempTree, type TestServer } from "./helpers.ts";
+import { serveRoot, spawnServer, startRedis, tempTree, type TestServer } from "./helpers.ts";
 
 const REQ = `import type { Req } from "modts";`;
+
+/** The stores the store-agnostic tests run against: Deno KV (in memory) and a real Redis. */
+const STORES = [
+  {
+    name: "KV",
+    open: () => Promise.resolve({ kv: ":memory:", [Symbol.asyncDispose]: async () => {} }),
+  },
+  {
+    name: "Redis",
+    open: async () => {
+      const redis = await startRedis();
+      return { kv: redis.url, [Symbol.asyncDispose]: () => redis.stop() };
+    },
+  },
+];
 
 const SITE = {
   "count.ts": `${REQ}
@@ -101,22 +116,25 @@ async function storedIds(kvPath: string): Promise<string[]> {
   }
 }
 
-Deno.test("sessions: a new session's cookie, then the same session on later requests", async () => {
-  await using s = await serveRoot(await tempTree(SITE));
-  const first = await get(s, "/count");
-  assert.equal(first.body, "n=1 new=true");
-  const sid = sidOf(first.res);
-  const second = await get(s, "/count", sid);
-  assert.equal(second.body, "n=2 new=false");
-  // Sent only when the id is new or changes.
-  assert.equal(second.res.headers.get("set-cookie"), null);
-  const info = JSON.parse((await get(s, "/count/info", sid)).body);
-  assert.equal(info.id, sid);
-  assert.equal(info.timeout, 1800);
-  assert.deepEqual(info.data, { n: 2 });
-  assert.ok(info.created <= info.lastAccessed && info.lastAccessed <= Date.now());
-  assert.equal((await get(s, "/count/twice", sid)).body, "true");
-});
+for (const store of STORES) {
+  Deno.test(`sessions (${store.name}): a new session's cookie, then the same session on later requests`, async () => {
+    await using st = await store.open();
+    await using s = await serveRoot(await tempTree(SITE), { kv: st.kv });
+    const first = await get(s, "/count");
+    assert.equal(first.body, "n=1 new=true");
+    const sid = sidOf(first.res);
+    const second = await get(s, "/count", sid);
+    assert.equal(second.body, "n=2 new=false");
+    // Sent only when the id is new or changes.
+    assert.equal(second.res.headers.get("set-cookie"), null);
+    const info = JSON.parse((await get(s, "/count/info", sid)).body);
+    assert.equal(info.id, sid);
+    assert.equal(info.timeout, 1800);
+    assert.deepEqual(info.data, { n: 2 });
+    assert.ok(info.created <= info.lastAccessed && info.lastAccessed <= Date.now());
+    assert.equal((await get(s, "/count/twice", sid)).body, "true");
+  });
+}
 
 Deno.test("sessions: the file store keeps sessions across a restart", async () => {
   const root = await tempTree(SITE);
@@ -175,55 +193,64 @@ Deno.test("sessions: a bad, unknown or expired id gets a fresh one and touches n
   assert.notEqual(sidOf(expired.res), known);
 });
 
-Deno.test("sessions: invalidate and regenerate", async () => {
-  await using s = await serveRoot(await tempTree(SITE));
-  const sid = await newSession(s);
-  const out = await get(s, "/count/logout", sid);
-  assert.equal(out.body, "bye");
-  assert.equal(
-    out.res.headers.get("set-cookie"),
-    "sid=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
-  );
-  assert.equal((await get(s, "/count", sid)).body, "n=1 new=true");
+for (const store of STORES) {
+  Deno.test(`sessions (${store.name}): invalidate and regenerate`, async () => {
+    await using st = await store.open();
+    await using s = await serveRoot(await tempTree(SITE), { kv: st.kv });
+    const sid = await newSession(s);
+    const out = await get(s, "/count/logout", sid);
+    assert.equal(out.body, "bye");
+    assert.equal(
+      out.res.headers.get("set-cookie"),
+      "sid=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
+    );
+    assert.equal((await get(s, "/count", sid)).body, "n=1 new=true");
 
-  const old = await newSession(s);
-  const login = await get(s, "/count/login", old);
-  const renewed = sidOf(login.res);
-  assert.equal(login.body, `${old} -> ${renewed}`);
-  assert.equal((await get(s, "/count/info", old)).body.includes('"isNew":true'), true);
-  const info = JSON.parse((await get(s, "/count/info", renewed)).body);
-  assert.deepEqual(info.data, { n: 1, user: "ann" });
-});
+    const old = await newSession(s);
+    const login = await get(s, "/count/login", old);
+    const renewed = sidOf(login.res);
+    assert.equal(login.body, `${old} -> ${renewed}`);
+    assert.equal((await get(s, "/count/info", old)).body.includes('"isNew":true'), true);
+    const info = JSON.parse((await get(s, "/count/info", renewed)).body);
+    assert.deepEqual(info.data, { n: 1, user: "ann" });
+  });
+}
 
-Deno.test("sessions: data over the size limit is refused clearly and the old data stays", async () => {
-  await using s = await serveRoot(await tempTree(SITE));
-  const sid = await newSession(s);
-  const { res } = await get(s, "/count/big", sid);
-  assert.equal(res.status, 500);
-  assert.ok(
-    s.logs.some((l) => l.includes("session data is over the 60 KiB limit")),
-    s.logs.join("\n"),
-  );
-  assert.equal((await get(s, "/count", sid)).body, "n=2 new=false");
-});
+for (const store of STORES) {
+  Deno.test(`sessions (${store.name}): data over the size limit is refused clearly and the old data stays`, async () => {
+    await using st = await store.open();
+    await using s = await serveRoot(await tempTree(SITE), { kv: st.kv });
+    const sid = await newSession(s);
+    const { res } = await get(s, "/count/big", sid);
+    assert.equal(res.status, 500);
+    assert.ok(
+      s.logs.some((l) => l.includes("session data is over the 60 KiB limit")),
+      s.logs.join("\n"),
+    );
+    assert.equal((await get(s, "/count", sid)).body, "n=2 new=false");
+  });
+}
 
-Deno.test("sessions: one session's requests run one at a time, different sessions in parallel", async () => {
-  await using s = await serveRoot(await tempTree(SITE));
-  const sid = await newSession(s);
-  let t = performance.now();
-  const pair = await Promise.all([1, 2].map(() => get(s, "/count/hold?ms=1000", sid)));
-  const serial = performance.now() - t;
-  assert.deepEqual(pair.map((r) => r.body).sort(), ["n=2", "n=3"]);
-  assert.ok(serial >= 2000, `${serial} ms`);
-  assert.equal((await get(s, "/count", sid)).body, "n=4 new=false");
+for (const store of STORES) {
+  Deno.test(`sessions (${store.name}): one session's requests run one at a time, different sessions in parallel`, async () => {
+    await using st = await store.open();
+    await using s = await serveRoot(await tempTree(SITE), { kv: st.kv });
+    const sid = await newSession(s);
+    let t = performance.now();
+    const pair = await Promise.all([1, 2].map(() => get(s, "/count/hold?ms=1000", sid)));
+    const serial = performance.now() - t;
+    assert.deepEqual(pair.map((r) => r.body).sort(), ["n=2", "n=3"]);
+    assert.ok(serial >= 2000, `${serial} ms`);
+    assert.equal((await get(s, "/count", sid)).body, "n=4 new=false");
 
-  const sids = await Promise.all(Array.from({ length: 8 }, () => newSession(s)));
-  t = performance.now();
-  const eight = await Promise.all(sids.map((sid) => get(s, "/count/hold?ms=1000", sid)));
-  const parallel = performance.now() - t;
-  assert.deepEqual(eight.map((r) => r.body), Array(8).fill("n=2"));
-  assert.ok(parallel < 1800, `${parallel} ms`);
-});
+    const sids = await Promise.all(Array.from({ length: 8 }, () => newSession(s)));
+    t = performance.now();
+    const eight = await Promise.all(sids.map((sid) => get(s, "/count/hold?ms=1000", sid)));
+    const parallel = performance.now() - t;
+    assert.deepEqual(eight.map((r) => r.body), Array(8).fill("n=2"));
+    assert.ok(parallel < 1800, `${parallel} ms`);
+  });
+}
 
 /** Sends `n` concurrent increments on a session at 1; asserts each saw a distinct count. */
 async function increments(urls: (i: number) => URL, sid: string, n: number) {
@@ -245,12 +272,15 @@ async function firstCount(url: string): Promise<string> {
   return sidOf(res);
 }
 
-Deno.test("sessions: 200 concurrent increments of one counter end at 200", async () => {
-  await using s = await serveRoot(await tempTree(SITE));
-  const sid = await firstCount(s.url);
-  await increments(() => new URL("/count/hold?ms=0", s.url), sid, 200);
-  assert.deepEqual(JSON.parse((await get(s, "/count/info", sid)).body).data, { n: 201 });
-});
+for (const store of STORES) {
+  Deno.test(`sessions (${store.name}): 200 concurrent increments of one counter end at 200`, async () => {
+    await using st = await store.open();
+    await using s = await serveRoot(await tempTree(SITE), { kv: st.kv });
+    const sid = await firstCount(s.url);
+    await increments(() => new URL("/count/hold?ms=0", s.url), sid, 200);
+    assert.deepEqual(JSON.parse((await get(s, "/count/info", sid)).body).data, { n: 201 });
+  });
+}
 
 Deno.test("sessions: two processes on one KV file share the lock", async () => {
   const root = await tempTree(SITE);
@@ -284,43 +314,49 @@ Deno.test("sessions: a lease left by a crashed process blocks only until it expi
   assert.ok(Date.now() >= until, "waited for the lease");
 });
 
-Deno.test("sessions: the lock is released after a thrown error and after a client disconnect", async () => {
-  await using s = await serveRoot(await tempTree(SITE));
-  const sid = await newSession(s);
-  const failed = await get(s, "/count/boom", sid);
-  assert.equal(failed.res.status, 500);
-  // The failed request's change is not saved; the next request is not blocked.
-  assert.equal((await get(s, "/count", sid)).body, "n=2 new=false");
+for (const store of STORES) {
+  Deno.test(`sessions (${store.name}): the lock is released after a thrown error and after a client disconnect`, async () => {
+    await using st = await store.open();
+    await using s = await serveRoot(await tempTree(SITE), { kv: st.kv });
+    const sid = await newSession(s);
+    const failed = await get(s, "/count/boom", sid);
+    assert.equal(failed.res.status, 500);
+    // The failed request's change is not saved; the next request is not blocked.
+    assert.equal((await get(s, "/count", sid)).body, "n=2 new=false");
 
-  // A client that leaves while its request holds the session (its headers prove the hold)...
-  const holding = new AbortController();
-  const held = await s.fetch("/count/holdStreaming?ms=300", {
-    headers: { cookie: `sid=${sid}` },
-    signal: holding.signal,
+    // A client that leaves while its request holds the session (its headers prove the hold)...
+    const holding = new AbortController();
+    const held = await s.fetch("/count/holdStreaming?ms=300", {
+      headers: { cookie: `sid=${sid}` },
+      signal: holding.signal,
+    });
+    assert.equal(held.status, 200);
+    // ...and one that leaves while it waits for the lock. Nothing observable says it has
+    // queued, so it gets 100 ms to arrive (the holder holds for 300).
+    const waiting = new AbortController();
+    const waiter = s.fetch("/count/hold?ms=0", {
+      headers: { cookie: `sid=${sid}` },
+      signal: waiting.signal,
+    }).catch(() => "aborted");
+    await new Promise((r) => setTimeout(r, 100));
+    holding.abort();
+    waiting.abort();
+    assert.equal(await waiter, "aborted");
+    // The holder's handler still finished and saved (n=3); the waiter never ran.
+    assert.equal((await get(s, "/count", sid)).body, "n=4 new=false");
   });
-  assert.equal(held.status, 200);
-  // ...and one that leaves while it waits for the lock. Nothing observable says it has
-  // queued, so it gets 100 ms to arrive (the holder holds for 300).
-  const waiting = new AbortController();
-  const waiter = s.fetch("/count/hold?ms=0", {
-    headers: { cookie: `sid=${sid}` },
-    signal: waiting.signal,
-  }).catch(() => "aborted");
-  await new Promise((r) => setTimeout(r, 100));
-  holding.abort();
-  waiting.abort();
-  assert.equal(await waiter, "aborted");
-  // The holder's handler still finished and saved (n=3); the waiter never ran.
-  assert.equal((await get(s, "/count", sid)).body, "n=4 new=false");
-});
+}
 
-Deno.test("sessions: a function and the page it renders share the session", async () => {
-  await using s = await serveRoot(await tempTree(SITE));
-  const sid = await newSession(s);
-  assert.equal((await get(s, "/count/both", sid)).body, "n=3");
-  const page = await get(s, "/page.psp", sid);
-  assert.equal(page.body, "n=4");
-});
+for (const store of STORES) {
+  Deno.test(`sessions (${store.name}): a function and the page it renders share the session`, async () => {
+    await using st = await store.open();
+    await using s = await serveRoot(await tempTree(SITE), { kv: st.kv });
+    const sid = await newSession(s);
+    assert.equal((await get(s, "/count/both", sid)).body, "n=3");
+    const page = await get(s, "/page.psp", sid);
+    assert.equal(page.body, "n=4");
+  });
+}
 
 Deno.test("sessions: a hold past the directory's lock timeout is saved and released", async () => {
   await using s = await serveRoot(

@@ -9,6 +9,7 @@ import { basicChallenge, HttpError } from "../http/status.ts";
 import type { Hook, HookResult, Phase, Req } from "../api/request.ts";
 import type { Exchange } from "../request/exchange.ts";
 import type { Settings } from "./settings.ts";
+import { NO_ATTRIBUTES, traced } from "../log/tracing.ts";
 
 /** The phases before the content. */
 const BEFORE = ["access", "authen", "authz", "fixup"] as const;
@@ -39,7 +40,11 @@ export function runBefore(
     const hooks = s.hooks[phase];
     const added = ex.addedHooks(phase);
     if (hooks.length === 0 && added.length === 0) continue;
-    const outcome = runPhase(phase, hooks, added, ex.req);
+    const outcome = traced(
+      `modts.phase.${phase}`,
+      NO_ATTRIBUTES,
+      () => runPhase(phase, hooks, added, ex.req),
+    );
     if (outcome instanceof Promise) {
       const next = i + 1;
       return outcome.then((o) =>

@@ -10,6 +10,7 @@ import { debugPage, statusJson, statusPage } from "../http/error_pages.ts";
 import { HttpError, statusText } from "../http/status.ts";
 import { urlParts } from "../http/url_parts.ts";
 import type { AccessLog } from "../log/access_log.ts";
+import { NO_ATTRIBUTES, traced, tracing } from "../log/tracing.ts";
 import {
   Exchange,
   forwardedBy,
@@ -59,14 +60,21 @@ export class Dispatcher {
   // Written without closures on the synchronous path: this runs for every request.
   #route(c: Call): Response | Promise<Response> {
     try {
-      const r = c.from?.errorDocument
-        ? this.resolver.resolveInternal(c.url.pathname)
-        : this.resolver.resolve(c.url.pathname);
+      // (The closure only when tracing: this runs for every request.)
+      const r = tracing()
+        ? traced("modts.resolve", NO_ATTRIBUTES, () => this.#resolve(c))
+        : this.#resolve(c);
       if (!(r instanceof Promise)) return this.#settings(c, r);
       return r.then((r) => this.#settings(c, r)).catch((e) => this.#failed(c, e));
     } catch (e) {
       return this.#failed(c, e);
     }
+  }
+
+  #resolve(c: Call): Resolution | Promise<Resolution> {
+    return c.from?.errorDocument
+      ? this.resolver.resolveInternal(c.url.pathname)
+      : this.resolver.resolve(c.url.pathname);
   }
 
   #settings(c: Call, r: Resolution): Response | Promise<Response> {

@@ -2,6 +2,7 @@
 // its includes are expanded, compiled with Eta (or the compilation is taken from the disk
 // cache), and handed to the loader, which links the page's imports and reloads it when the
 // page, an include or anything it imports changes — as it does for modules.
+import { traced } from "../log/tracing.ts";
 import type { FileVersion, Freshness } from "../modules/freshness.ts";
 import type { SourceProvider } from "../modules/loader.ts";
 import { ModuleError } from "../modules/module_error.ts";
@@ -37,7 +38,11 @@ export class PageSource implements SourceProvider {
       let compiled = (await this.disk?.get(path, expanded.sources))?.compiled;
       if (!compiled) {
         const started = performance.now();
-        compiled = compilePage(expanded);
+        compiled = traced(
+          "modts.page.compile",
+          { "modts.page": path },
+          () => compilePage(expanded),
+        );
         this.log(`psp: compiled ${path} (${(performance.now() - started).toFixed(1)} ms)`);
         await this.disk?.set(path, compiled, expanded.origins, expanded.sources);
       }

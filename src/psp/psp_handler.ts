@@ -1,3 +1,4 @@
+import { traced } from "../log/tracing.ts";
 import { dirname, join, resolve } from "node:path";
 import type { Diagnostic, Handler } from "../dispatch/registry.ts";
 import { statusPage } from "../http/error_pages.ts";
@@ -72,7 +73,11 @@ export class PspHandler implements Handler {
     if ((page.meta as PageMeta).usesSession) scope.session = () => ex.session();
     let html: string;
     try {
-      html = await run(page, scope, file);
+      html = await traced(
+        "modts.page.render",
+        { "modts.page": file.slice(root.length) },
+        () => run(page, scope, file),
+      );
     } catch (e) {
       if (!(e instanceof PageFailure)) throw e;
       if (e.error instanceof PspRedirect) return ex.req.redirect(e.error.location, e.error.status);

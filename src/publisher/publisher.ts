@@ -1,3 +1,4 @@
+import { traced, tracing } from "../log/tracing.ts";
 import type { Diagnostic, Handler } from "../dispatch/registry.ts";
 import { HttpError } from "../http/status.ts";
 import type { Exports, LoadedModule, ModuleLoader } from "../modules/loader.ts";
@@ -127,7 +128,14 @@ export class Publisher implements Handler {
     args: unknown[],
     json: boolean,
   ): Response | Promise<Response> {
-    const result = (route.target as AnyFunction).apply(route.owner, args);
+    const fn = route.target as AnyFunction;
+    const result = tracing()
+      ? traced(
+        "modts.publisher.call",
+        { "modts.module": ex.target.file.slice(ex.site.root.length), "modts.function": route.path },
+        () => fn.apply(route.owner, args),
+      )
+      : fn.apply(route.owner, args);
     if (result instanceof Promise) return result.then((r) => resultResponse(ex, r, json));
     return resultResponse(ex, result, json);
   }

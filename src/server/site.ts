@@ -19,6 +19,7 @@ import { keepServing } from "./escaped_errors.ts";
 import { makeUploadDir } from "./upload_dirs.ts";
 import { defaultRegistry, DIRECTORY_INDEX } from "./handlers.ts";
 import { Startup } from "./startup.ts";
+import { initTracing } from "../log/tracing.ts";
 
 export interface SiteOptions {
   registry?: HandlerRegistry;
@@ -49,6 +50,7 @@ export interface Site {
  */
 export async function openSite(config: ServerConfig, options: SiteOptions = {}): Promise<Site> {
   const log = options.log ?? ((m: string) => console.error(m));
+  await initTracing();
   const realRoot = await Deno.realPath(config.root);
   if (!(await Deno.stat(realRoot)).isDirectory) {
     throw new Error(`${config.root} is not a directory`);

@@ -9,6 +9,7 @@ import { SessionHandle } from "./session.ts";
 import type { SessionSettings } from "./settings.ts";
 import { type Entry, SessionStore } from "./store.ts";
 import { KvRecords } from "./kv_records.ts";
+import { NO_ATTRIBUTES, traced } from "../log/tracing.ts";
 import { RedisRecords } from "./redis_records.ts";
 import { HttpError } from "../http/status.ts";
 import { checkStore, isDamage } from "./store_health.ts";
@@ -62,14 +63,22 @@ export class SessionManager {
       return handle;
     };
     if (claimed) {
-      const handover = await this.#locks.acquire(claimed, signal);
+      const handover = await traced(
+        "modts.session.lock",
+        NO_ATTRIBUTES,
+        () => this.#locks.acquire(claimed, signal),
+      );
       if (this.#closing) {
         this.#locks.release(claimed, null);
         throw new HttpError(503, "The server is shutting down.");
       }
       let entry: Entry | null;
       try {
-        entry = await store.lease(claimed, handover, signal);
+        entry = await traced(
+          "modts.session.lease",
+          NO_ATTRIBUTES,
+          () => store.lease(claimed, handover, signal),
+        );
       } catch (e) {
         this.#locks.release(claimed, null);
         if (isDamage(e)) this.#damaged(store, String(e));

@@ -1,5 +1,6 @@
 // One request's session: the object handlers see (`Session`) and the handle the request
 // closes at its end (`SessionHandle`), which saves, releases the lease and hands the lock on.
+import { NO_ATTRIBUTES, traced } from "../log/tracing.ts";
 import type { Session } from "../api/session.ts";
 import type { LocalLocks } from "./locks.ts";
 import type { SessionSettings } from "./settings.ts";
@@ -153,7 +154,11 @@ export class SessionHandle {
     }
   }
 
-  async #write(record: SessionRecord): Promise<void> {
+  #write(record: SessionRecord): Promise<void> {
+    return traced("modts.session.save", NO_ATTRIBUTES, () => this.#persist(record));
+  }
+
+  async #persist(record: SessionRecord): Promise<void> {
     const written = await this.store.write(this.id, this.#entry, record);
     if (!written) throw new Error(`session ${this.id.slice(0, 8)}… was changed by another holder`);
     this.#entry = written;
