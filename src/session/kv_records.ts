@@ -1,8 +1,7 @@
 // Session records on Deno KV (a file, ":memory:" or KV Connect), written in groups
 // (group_commit.ts). KV's versionstamps are the versions; its expiry is only a clean-up hint.
 import { GroupCommit, withLockRetry } from "./group_commit.ts";
-import type { Records } from "./records.ts";
-import type { SessionRecord } from "./store.ts";
+import type { Records, SessionRecord } from "./records.ts";
 
 const PREFIX = "modts-session";
 

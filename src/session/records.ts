@@ -1,7 +1,25 @@
 // Where session records live: one small interface, two implementations — Deno KV (a file, or
 // KV Connect; kv_records.ts) and Redis (redis_records.ts). Each write is a check-and-set on
 // the version the writer read, which is all the session semantics (store.ts) need.
-import type { SessionRecord } from "./store.ts";
+
+export interface Lease {
+  /** The process holding it. */
+  owner: string;
+  /** Epoch ms after which anyone may take it over (a crashed holder blocks no longer). */
+  until: number;
+}
+
+export interface SessionRecord {
+  /** `data` as JSON, measured against the size limit. */
+  data: string;
+  /** Epoch ms. */
+  created: number;
+  /** Epoch ms of the last request that used the session. */
+  accessed: number;
+  /** Seconds of inactivity after which the session is gone. */
+  timeout: number;
+  lease: Lease | null;
+}
 
 export interface Records {
   /** The record and its version, or null. */

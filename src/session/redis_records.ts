@@ -9,8 +9,7 @@
 // itself, and sessions work again without a restart.
 import { HttpError } from "../http/status.ts";
 import { loadIoredis, type Redis } from "../deps.ts";
-import type { Records } from "./records.ts";
-import type { SessionRecord } from "./store.ts";
+import type { Records, SessionRecord } from "./records.ts";
 
 const PREFIX = "modts-session:";
 const VERSION_KEY = "modts-session-version";

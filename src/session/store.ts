@@ -2,26 +2,9 @@
 // process sharing the store. The lease lives in the record itself, so that one version guards
 // both: taking the lease, saving and releasing are each one check-and-set, and no save can
 // slip past a lease another process holds. Where the records live is records.ts's business.
-import type { Records } from "./records.ts";
+import type { Records, SessionRecord } from "./records.ts";
 
-export interface Lease {
-  /** The process holding it. */
-  owner: string;
-  /** Epoch ms after which anyone may take it over (a crashed holder blocks no longer). */
-  until: number;
-}
-
-export interface SessionRecord {
-  /** `data` as JSON, measured against the size limit. */
-  data: string;
-  /** Epoch ms. */
-  created: number;
-  /** Epoch ms of the last request that used the session. */
-  accessed: number;
-  /** Seconds of inactivity after which the session is gone. */
-  timeout: number;
-  lease: Lease | null;
-}
+export type { Lease, SessionRecord } from "./records.ts";
 
 export interface Entry {
   record: SessionRecord;
