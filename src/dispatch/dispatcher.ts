@@ -6,6 +6,7 @@ import { type Content, hasAfter, hasPhases, runAfter, runBefore } from "../direc
 import type { ServedKind } from "../api/directory.ts";
 import type { Settings } from "../directory/settings.ts";
 import { prefersJson } from "../http/accept.ts";
+import { whenBodyEnds } from "../http/body_end.ts";
 import { debugPage, statusJson, statusPage } from "../http/error_pages.ts";
 import { HttpError, statusText } from "../http/status.ts";
 import { urlParts } from "../http/url_parts.ts";
@@ -334,33 +335,5 @@ function afterBody(res: Response, done: () => unknown): Response {
     setTimeout(done, 0);
     return res;
   }
-  const reader = res.body.getReader();
-  let finished = false;
-  const finish = () => {
-    if (!finished) {
-      finished = true;
-      done();
-    }
-  };
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          controller.close();
-          finish();
-        } else {
-          controller.enqueue(value);
-        }
-      } catch (e) {
-        controller.error(e);
-        finish();
-      }
-    },
-    async cancel(reason) {
-      await reader.cancel(reason);
-      finish();
-    },
-  });
-  return new Response(body, res);
+  return new Response(whenBodyEnds(res.body, () => done()), res);
 }

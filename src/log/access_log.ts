@@ -1,3 +1,4 @@
+import { whenBodyEnds } from "../http/body_end.ts";
 import type { UrlParts } from "../http/url_parts.ts";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -100,7 +101,7 @@ export class AccessLog {
       line(Number(length));
       return res;
     }
-    return new Response(countBytes(res.body!, line), res);
+    return new Response(whenBodyEnds(res.body!, line), res);
   }
 
   async #drain(): Promise<void> {
@@ -120,41 +121,4 @@ export class AccessLog {
     this.#file?.close();
     this.#file = null;
   }
-}
-
-/** `body` passed on as it is, with `done(bytes)` once it ends, fails or is cancelled. */
-function countBytes(
-  body: ReadableStream<Uint8Array>,
-  done: (bytes: number) => void,
-): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let bytes = 0;
-  let counted = false;
-  const finish = () => {
-    if (!counted) {
-      counted = true;
-      done(bytes);
-    }
-  };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          controller.close();
-          finish();
-        } else {
-          bytes += value.byteLength;
-          controller.enqueue(value);
-        }
-      } catch (e) {
-        controller.error(e);
-        finish();
-      }
-    },
-    async cancel(reason) {
-      await reader.cancel(reason);
-      finish();
-    },
-  });
 }
