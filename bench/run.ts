@@ -4,7 +4,7 @@
 // PIN=1 (server on CPU 1, wrk with one thread on CPU 0: steadier ratios on a noisy machine).
 import { join } from "node:path";
 import { ensureWrk } from "./wrk.ts";
-import { startRedis } from "./redis.ts";
+import { startRedis } from "../test/local_servers.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
 const env = (name: string, fallback: number) => Number(Deno.env.get(name) ?? fallback);

@@ -1,14 +1,8 @@
 // Behind a reverse proxy (issue 12): forwarding headers count only from peers in --trust-proxy.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  readRawResponse,
-  runCli,
-  serveRoot,
-  spawnServer,
-  startNginx,
-  tempTree,
-} from "./helpers.ts";
+import { readRawResponse, runCli, serveRoot, spawnServer, tempTree } from "./helpers.ts";
+import { startNginx } from "./local_servers.ts";
 
 const SITE = {
   "who.ts": `import type { Req } from "modts";

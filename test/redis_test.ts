@@ -3,14 +3,8 @@
 // package; .ci/run installs it) on a free port, and stops it by PID.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  serveRoot,
-  SESSION_COUNTER,
-  spawnServer,
-  startNginx,
-  startRedis,
-  tempTree,
-} from "./helpers.ts";
+import { serveRoot, SESSION_COUNTER, spawnServer, tempTree } from "./helpers.ts";
+import { startNginx, startRedis } from "./local_servers.ts";
 
 const SITE = {
   "c.ts": `import type { Req } from "modts";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { serveRoot, spawnServer, startRedis, tempTree, type TestServer } from "./helpers.ts";
+import { serveRoot, spawnServer, tempTree, type TestServer } from "./helpers.ts";
+import { startRedis } from "./local_servers.ts";
 
 const REQ = `import type { Req } from "modts";`;
 

@@ -1,21 +1,11 @@
 // Anchor: nginx (Debian's package) serving ROOT's files, as a production static server is set
 // up: two worker processes, sendfile on, no access log. Prints its address like the other
 // anchors and stops nginx on SIGTERM.
+import { freePort, nginxBinary, untilListening } from "../../test/local_servers.ts";
+
 const root = Deno.args[0];
-const nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((p) => {
-  try {
-    return Deno.statSync(p).isFile;
-  } catch {
-    return false;
-  }
-});
-if (!nginx) {
-  console.error("nginx not found: apt-get install -y nginx");
-  Deno.exit(1);
-}
-const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-const port = (probe.addr as Deno.NetAddr).port;
-probe.close();
+const nginx = nginxBinary();
+const port = freePort();
 const dir = await Deno.makeTempDir({ prefix: "modts-bench-nginx-" });
 await Deno.writeTextFile(
   `${dir}/nginx.conf`,
@@ -34,15 +24,7 @@ const child = new Deno.Command(nginx, {
   stdout: "null",
   stderr: "inherit",
 }).spawn();
-for (let i = 0;; i++) {
-  const up = await Deno.connect({ hostname: "127.0.0.1", port }).then((c) => {
-    c.close();
-    return true;
-  }, () => false);
-  if (up) break;
-  if (i === 100) Deno.exit(1);
-  await new Promise((r) => setTimeout(r, 50));
-}
+await untilListening(port, "nginx");
 Deno.addSignalListener("SIGTERM", async () => {
   child.kill("SIGQUIT");
   await child.status;

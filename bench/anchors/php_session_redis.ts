@@ -2,6 +2,8 @@
 // and php-redis with `redis.session.locking_enabled=1`, behind nginx (FastCGI over a Unix
 // socket; 4 static children = 2× cores, 2 nginx workers). The counter does the same work as
 // modts's: read the session, add one, save. Usage: php_session_redis.ts REDIS_PORT
+import { freePort } from "../../test/local_servers.ts";
+
 const redisPort = Deno.args[0];
 const fpm = [...Deno.readDirSync("/usr/sbin")].map((e) => e.name)
   .filter((n) => /^php-fpm[\d.]*$/.test(n)).sort().at(-1);
@@ -45,9 +47,7 @@ php_admin_value[session.gc_probability] = 0
 php_admin_value[session.use_strict_mode] = 0
 `,
 );
-const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-const port = (probe.addr as Deno.NetAddr).port;
-probe.close();
+const port = freePort();
 await Deno.mkdir(`${dir}/nginx`);
 await Deno.writeTextFile(
   `${dir}/nginx.conf`,
