@@ -45,9 +45,11 @@ export async function openVirtualHosts(
 
   return {
     fetch(request, info) {
-      let host = requestHost(request.url);
-      if (!trust.empty) host = forwardedBy(trust, request, info ?? NO_PEER)?.host ?? host;
-      const site = byHost.get(requestHost(`//${host}/`)) ?? fallback;
+      const forwarded = trust.empty
+        ? undefined
+        : forwardedBy(trust, request, info ?? NO_PEER)?.host;
+      const host = requestHost(forwarded === undefined ? request.url : `//${forwarded}/`);
+      const site = byHost.get(host) ?? fallback;
       return site ? site.fetch(request, info) : misdirected();
     },
     fail: (error) => opened[0].fail(error),
