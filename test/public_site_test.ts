@@ -107,3 +107,42 @@ Deno.test("public/: the mounted API and the members area", async () => {
   assert.match(html, /Hello, <strong>demo<\/strong>/);
   assert.match(html, /area =\s+<code>members<\/code>/);
 });
+
+Deno.test("public/: the upload page shows a file's name, size, type and first lines", async () => {
+  await using s = await serveRoot(join(PROJECT, "public"));
+  const form = new FormData();
+  const text = "one <b>1</b>\ntwo & 2\nthree\nfour\n";
+  form.append("file", new File([text], "a <b>&.txt", { type: "text/plain" }));
+  form.append("caption", "<i>mine</i>");
+  const sent = await s.fetch("/upload.psp", { method: "POST", body: form });
+  assert.equal(sent.status, 200);
+  const html = await sent.text();
+  assert.match(html, /<dt>name<\/dt><dd><code>a &lt;b&gt;&amp;\.txt<\/code><\/dd>/);
+  assert.match(html, /<dt>size<\/dt><dd>32 bytes<\/dd>/);
+  assert.match(html, /<dt>type<\/dt><dd><code>text\/plain<\/code><\/dd>/);
+  assert.match(html, /<dt>caption<\/dt><dd>&lt;i&gt;mine&lt;\/i&gt;<\/dd>/);
+  assert.match(html, /<pre>one &lt;b&gt;1&lt;\/b&gt;\ntwo &amp; 2\nthree<\/pre>/);
+  // Only text files are excerpted.
+  const image = new FormData();
+  image.append(
+    "file",
+    new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], "dot.png", { type: "image/png" }),
+  );
+  const imageHtml = await (await s.fetch("/upload.psp", { method: "POST", body: image })).text();
+  assert.match(imageHtml, /<dt>size<\/dt><dd>4 bytes<\/dd>/);
+  assert.match(imageHtml, /<dt>type<\/dt><dd><code>image\/png<\/code><\/dd>/);
+  assert.ok(!imageHtml.includes("<pre>"));
+  // A form without a file, or with a text field in its place, is refused.
+  const textOnly = new FormData();
+  textOnly.append("file", "not a file");
+  for (const body of [new FormData(), textOnly]) {
+    const refused = await s.fetch("/upload.psp", { method: "POST", body });
+    assert.equal(refused.status, 400);
+    const page = await refused.text();
+    assert.match(page, /<p class="error">No file was sent: choose one, then upload\.<\/p>/);
+    assert.ok(!page.includes("<dl>"));
+  }
+  const empty = await s.fetch("/upload.psp");
+  assert.equal(empty.status, 200);
+  assert.ok(!(await empty.text()).includes('class="error"'));
+});
