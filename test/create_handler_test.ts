@@ -48,7 +48,7 @@ Deno.test("createHandler: settings are checked like the config file's", async ()
   );
   await assert.rejects(
     createHandler({ root, port: 80 } as unknown as { root: string }),
-    /^UsageError: createHandler: unknown setting "port" \(known: debug, autoreload, kv, dataDir, accessLog, maxBodySize, requestTimeout, fsTtl\)$/,
+    /^UsageError: createHandler: unknown setting "port" \(known: debug, autoreload, kv, dataDir, accessLog, maxBodySize, requestTimeout, fsTtl, liveReload\)$/,
   );
   await assert.rejects(createHandler({ root: "" }), {
     message: "createHandler: settings.root must name the document root",

@@ -10,10 +10,12 @@ Deno.test("production errors: a plain 500 that reveals nothing; the log has the 
   assert.equal(res.status, 500);
   assert.equal(res.headers.get("content-type"), "text/html; charset=utf-8");
   const body = await res.text();
-  assert.equal(
-    body,
-    "<!doctype html>\n<title>500 Internal Server Error</title>\n<h1>500 Internal Server Error</h1>\n",
-  );
+  // One small styled page: no detail, no script, nothing to fetch.
+  assert.ok(body.startsWith('<!doctype html>\n<html lang="en">\n'), body);
+  assert.match(body, /\n<title>500 Internal Server Error<\/title>\n<style>[^<]+<\/style>\n/);
+  assert.ok(body.endsWith("\n<h1>500 Internal Server Error</h1>\n"), body);
+  assert.ok(body.length < 800, `${body.length} bytes`);
+  assert.doesNotMatch(body, /secret|<script|<link|src=|url\(/);
   assert.match(
     s.logs.join("\n"),
     /error serving \/e\/throw: Error: <b>boom<\/b> secret-detail\n\s+at /,
@@ -31,6 +33,67 @@ Deno.test("debug errors: a 500 page with the escaped error and stack", async () 
   assert.match(body, /at .*echo_handler\.ts/);
   assert.ok(!body.includes("<b>boom"));
   assert.match(body, /<code>\/e\/throw<\/code>/);
+});
+
+Deno.test("debug page: a module's syntax error at its line and column, with the source", async () => {
+  const root = await Deno.realPath(
+    await tempTree({
+      "broken.ts": "export function index() {\n  const x = ;\n  return x;\n}\n",
+    }),
+  );
+  await using s = await serveRoot(root, { debug: true });
+  const res = await s.fetch("/broken");
+  assert.equal(res.status, 500);
+  const body = await res.text();
+  assert.match(body, /<p class="message">syntax error: Expression expected<\/p>\n/);
+  assert.ok(body.includes(`<p>at <code>${root}/broken.ts:2:13</code></p>`), body);
+  assert.ok(
+    body.includes(
+      '<pre class="source"><span class="n">1</span>  export function index() {\n' +
+        '<mark><span class="n">2</span>    const x = ;\n' +
+        '<span class="n"> </span>              ^</mark>\n' +
+        '<span class="n">3</span>    return x;\n',
+    ),
+    body,
+  );
+  // The transpiler's own frames are not the user's: none is shown unfolded.
+  assert.doesNotMatch(body, /<pre>at /);
+});
+
+Deno.test("debug page: a thrown error at the user's frame, modts's frames folded", async () => {
+  const root = await Deno.realPath(
+    await tempTree({
+      "run.ts": 'function helper(n: number) {\n  if (n > 1) throw new Error("boom <b>");\n' +
+        "  return n;\n}\nexport function index() {\n  return String(helper(2));\n}\n",
+    }),
+  );
+  await using s = await serveRoot(root, { debug: true });
+  const body = await (await s.fetch("/run")).text();
+  assert.match(body, /<p class="message">Error: boom &lt;b&gt;<\/p>/);
+  assert.ok(body.includes(`<p>at <code>${root}/run.ts:2:20</code></p>`), body);
+  assert.ok(
+    body.includes(
+      '<mark><span class="n">2</span>    if (n &gt; 1) throw new Error(&quot;boom &lt;b&gt;&quot;);',
+    ),
+    body,
+  );
+  assert.ok(
+    body.includes(
+      `<pre>at helper (file://${root}/run.ts:2:20)\nat Module.index (file://${root}/run.ts:6:17)</pre>`,
+    ),
+    body,
+  );
+  assert.match(
+    body,
+    /<details><summary>\d+ frames of modts, the runtime and npm packages<\/summary>/,
+  );
+  const json = await s.fetch("/run", { headers: { accept: "application/json" } });
+  assert.deepEqual(await json.json(), {
+    status: 500,
+    error: "Error: boom <b>",
+    at: `${root}/run.ts:2:20`,
+    stack: `at helper (file://${root}/run.ts:2:20)\nat Module.index (file://${root}/run.ts:6:17)`,
+  });
 });
 
 Deno.test("an HttpError from a handler sets the status and an escaped message", async () => {

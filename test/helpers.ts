@@ -58,6 +58,13 @@ export async function serveRoot(
   };
 }
 
+/** The debug page's error as the log says it: `file:line[:col]: message` (escaped). */
+export function locatedError(page: string): string {
+  const message = /<p class="message">([^<]*)<\/p>/.exec(page)?.[1];
+  const at = /<p>at <code>([^<]*)<\/code><\/p>/.exec(page)?.[1];
+  return `${at}: ${message}`;
+}
+
 export interface RawResponse {
   status: number;
   headers: Record<string, string>;

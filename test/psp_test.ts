@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runCli, serveRoot, tempTree } from "./helpers.ts";
+import { locatedError, runCli, serveRoot, tempTree } from "./helpers.ts";
 
 const PAGES = {
   "tags.psp": '<%@ include file="_parts/head.psp" %>\n' +
@@ -68,11 +68,11 @@ Deno.test("psp: include and compile errors name the file and line", async () => 
   for (const [path, pattern] of cases) {
     const res = await s.fetch(path);
     assert.equal(res.status, 500, path);
-    assert.match(await res.text(), pattern, path);
+    assert.match(locatedError(await res.text()), pattern, path);
   }
   // The debug page shows an escaped excerpt.
   const body = await (await s.fetch("/syntax.psp")).text();
-  assert.match(body, / {4}4&gt; &lt;%= \) %&gt;/);
+  assert.match(body, /<mark><span class="n">4<\/span> {2}&lt;%= \) %&gt;/);
   assert.match(s.logs.join("\n"), /syntax\.psp:4: syntax error/);
 });
 

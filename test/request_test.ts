@@ -5,6 +5,7 @@ import { HttpError } from "../src/http/status.ts";
 import { urlParts } from "../src/http/url_parts.ts";
 import type { Req } from "../mod.ts";
 import { Exchange, type SiteEnv } from "../src/request/exchange.ts";
+import { EventStreams } from "../src/server/event_streams.ts";
 import { ModuleLoader } from "../src/modules/loader.ts";
 import { SessionManager } from "../src/session/manager.ts";
 import { baseSettings } from "../src/directory/settings.ts";
@@ -37,6 +38,8 @@ async function makeExchange(
       trustProxy: parseTrustList([]),
       sessions: new SessionManager(":memory:", (m) => logs.push(m)),
       modules: new ModuleLoader({ root: "/srv", autoreload: false }),
+      websockets: true,
+      eventStreams: new EventStreams(),
       log: (m) => logs.push(m),
       ...env,
     },

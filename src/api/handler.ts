@@ -25,6 +25,8 @@ export interface HandlerSettings {
   requestTimeout?: number;
   /** Seconds a file-system answer is trusted (1). */
   fsTtl?: number;
+  /** Development: open pages reload when a file under the root changes (off). */
+  liveReload?: boolean;
 }
 
 /** What the connection told the caller; `Deno.ServeHandlerInfo` is one. */

@@ -155,6 +155,13 @@ export interface Req {
   sendFile(path: string, options?: { offset?: number; length?: number }): Promise<Response>;
   /** What `path` (a URL path of this site) answers: the whole pipeline runs again for it. */
   internalRedirect(path: string): Promise<Response>;
+  /**
+   * Accepts the request's WebSocket upgrade: return `response`, use `socket` (docs/realtime.md).
+   * The directory's hooks have run; the session is saved and its lock released when the
+   * handler returns, never held for the socket's life. A request that is no upgrade is a 426;
+   * a server whose connection limits are on (no `--websockets`) answers 501.
+   */
+  upgradeWebSocket(options?: Deno.UpgradeWebSocketOptions): Deno.WebSocketUpgrade;
 
   setEtag(etag: string): void;
   setLastModified(time: Date | number): void;

@@ -43,6 +43,8 @@ export interface ServerConfig {
   trustProxy: string[];
   /** Seconds a file-system answer (stat, URL mapping, module freshness) is trusted. */
   fsTtl: number;
+  /** Development: open pages reload when a file under the root changes. */
+  liveReload: boolean;
 }
 
 /** One virtual host: its document root and its own settings (over the top level's). */
@@ -61,6 +63,7 @@ export const SITE_KEYS = [
   "maxBodySize",
   "requestTimeout",
   "fsTtl",
+  "liveReload",
 ] as const;
 
 export type Settable = Exclude<keyof ServerConfig, "root" | "sites">;
@@ -127,6 +130,12 @@ export const OPTIONS: readonly OptionSpec[] = [
     flag: "--autoreload",
     type: "boolean",
     help: "reload edited modules and pages (on; --no-autoreload)",
+  },
+  {
+    key: "liveReload",
+    flag: "--live-reload",
+    type: "boolean",
+    help: "development: open pages reload in the browser when a file changes (off)",
   },
   {
     key: "kv",
@@ -240,6 +249,7 @@ export const DEFAULTS = {
   workers: 1,
   trustProxy: [] as string[],
   fsTtl: 1,
+  liveReload: false,
 } satisfies Partial<ServerConfig>;
 
 /** A setting with a bad name or value: reported as one line, exit code 2. */

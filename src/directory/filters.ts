@@ -80,11 +80,12 @@ export async function compress(res: Response, req: Req): Promise<Response> {
   const reader = res.body.getReader();
   // A body of unknown length: its first chunk, and whether it ended there. The end is waited
   // for no longer than the next turn of the event loop (a body in memory ends before that; a
-  // stream may write its next chunk much later, and its first must not wait for it).
+  // stream may write its next chunk much later, and its first must not wait for it). Not for
+  // server-sent events: their first event may come much later, and the headers must not wait.
   const head: Uint8Array[] = [];
   let next: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
   let ended = false;
-  if (length === null) {
+  if (length === null && !/^text\/event-stream\b/i.test(type)) {
     const first = await reader.read();
     if (first.done) ended = true;
     else {

@@ -7,11 +7,13 @@ import type { ServedKind } from "../api/directory.ts";
 import type { Settings } from "../directory/settings.ts";
 import { prefersJson } from "../http/accept.ts";
 import { whenBodyEnds } from "../http/body_end.ts";
-import { debugPage, statusJson, statusPage } from "../http/error_pages.ts";
+import { debugPage } from "../http/debug_page.ts";
+import { statusJson, statusPage } from "../http/error_pages.ts";
 import { HttpError, statusText } from "../http/status.ts";
 import { urlParts } from "../http/url_parts.ts";
 import type { AccessLog } from "../log/access_log.ts";
 import { NO_ATTRIBUTES, traced, tracing } from "../log/tracing.ts";
+import { then } from "../util/maybe_async.ts";
 import {
   Exchange,
   forwardedBy,
@@ -91,7 +93,11 @@ export class Dispatcher {
   }
 
   #failed(c: Call, e: unknown): Response | Promise<Response> {
-    return this.#finish(c, this.#error(c, e));
+    const live = this.site.liveReload;
+    const res = this.#error(c, e);
+    // An error page reloads too once the error is fixed (the outer request's, not a document's).
+    if (!live || c.from !== null) return this.#finish(c, res);
+    return this.#finish(c, then(res, (res) => live.inject(res, c.raw.method)));
   }
 
   #handle(c: Call, r: Resolution, s: Settings): Response | Promise<Response> {
@@ -158,6 +164,10 @@ export class Dispatcher {
         : s.outputFilters;
       // `ex.req` is made on first use: only when there is a filter to hand it to.
       if (filters.length > 0) res = filterOutput(res, filters, ex.req);
+      if (this.site.liveReload && c.from === null) {
+        res = this.site.liveReload.inject(res, ex.method);
+      }
+      res = this.site.eventStreams.track(res);
       if (s.compress) return compress(res, ex.req).then((res) => this.#finish(c, res));
     }
     return this.#finish(c, res);

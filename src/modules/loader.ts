@@ -103,6 +103,8 @@ export interface LoaderOptions {
   /** Compare a module's files with the disk at most every `checkMs` (false: load once). */
   autoreload: boolean;
   checkMs?: number;
+  /** How long after a file changed a failure to load it may be a write still in progress. */
+  settleMs?: number;
   log?: (message: string) => void;
 }
 
@@ -112,6 +114,7 @@ export class ModuleLoader {
   #freshness: Freshness;
   #root: string;
   #log: (message: string) => void;
+  #settleMs: number;
   /** Namespaces from Deno's own loader and modts's, wrapped for linking, by URL and type. */
   #wrapped = new Map<string, Promise<Module>>();
   #byModule = new WeakMap<Module, ModuleRecord>();
@@ -123,12 +126,20 @@ export class ModuleLoader {
   #garbage = new GarbageCollector();
   readonly positions = new ModulePositions();
 
-  constructor({ root, autoreload, checkMs = 1000, log = () => {} }: LoaderOptions) {
+  constructor(
+    { root, autoreload, checkMs = 1000, settleMs = 1000, log = () => {} }: LoaderOptions,
+  ) {
+    this.#settleMs = settleMs;
     this.#freshness = new Freshness(checkMs);
     this.#records = new FreshCache(this.#freshness, autoreload, checkMs);
     this.#configs = new FreshCache(this.#freshness, autoreload, checkMs);
     this.#root = root;
     this.#log = log;
+  }
+
+  /** Whether `version` changed so recently that a failure to load it may be a write in progress. */
+  #isSettling(version: FileVersion): boolean {
+    return version.version !== "missing" && Date.now() - version.mtimeMs < this.#settleMs;
   }
 
   /** Files ending in `extension` are made by `provider`; they can be loaded, not imported. */
@@ -197,7 +208,7 @@ export class ModuleLoader {
       // An editor writing in place (truncate, then write) leaves an empty or half-written
       // file for a moment: until the edit has settled, the last good version serves on.
       const old = this.#records.peek(url);
-      if (isRecord(old) && [...files.values()].some(isSettling)) {
+      if (isRecord(old) && [...files.values()].some((v) => this.#isSettling(v))) {
         old.checkedAt = coarseNow();
         return old;
       }
@@ -296,7 +307,7 @@ export class ModuleLoader {
       own.set(path, seen);
       try {
         // Empty where a version with code was: a write in progress, until it settles.
-        if (isRecord(old) && source.trim() === "" && isSettling(seen)) {
+        if (isRecord(old) && source.trim() === "" && this.#isSettling(seen)) {
           throw new ModuleError("the file is empty (being written?)", path);
         }
         module = await this.#compile(path, url, source, config, hot);
@@ -505,13 +516,6 @@ export class ModuleLoader {
 
 /** The files a module that failed to compile was read from, by its error. */
 const failedReads = new WeakMap<object, Map<string, FileVersion>>();
-
-/** How long after a file changed a failure to load it may be a write still in progress. */
-const SETTLE_MS = 1000;
-
-function isSettling(version: FileVersion): boolean {
-  return version.version !== "missing" && Date.now() - version.mtimeMs < SETTLE_MS;
-}
 
 /** A loaded module, or the failure of its graph thrown again. */
 function loaded(entry: Entry): LoadedModule {

@@ -21,6 +21,8 @@ export class ModuleError extends Error {
   readonly column?: number;
   /** What the user's module threw while it loaded, when that is what went wrong. */
   readonly thrown?: unknown;
+  /** The text `line` and `column` point into, for the debug page's excerpt. */
+  readonly source?: string;
 
   constructor(
     /** What went wrong, without the location. */
@@ -41,6 +43,7 @@ export class ModuleError extends Error {
     this.line = where.line;
     this.column = where.column;
     this.thrown = where.thrown;
+    this.source = where.source;
     const parts = [this.message];
     if (where.line !== undefined && where.source !== undefined) {
       parts.push(sourceExcerpt(where.source, where.line, where.column));

@@ -9,6 +9,8 @@ import type { Settings } from "../directory/settings.ts";
 import type { UrlParts } from "../http/url_parts.ts";
 import type { Validators } from "../http/conditional.ts";
 import type { ModuleLoader } from "../modules/loader.ts";
+import type { LiveReload } from "../dev/live_reload.ts";
+import type { EventStreams } from "../server/event_streams.ts";
 import type { SessionManager } from "../session/manager.ts";
 import type { SessionHandle } from "../session/session.ts";
 import { HttpError } from "../http/status.ts";
@@ -33,6 +35,14 @@ export interface SiteEnv {
   sessions: SessionManager;
   /** User code: modules, pages and `_directory.ts`, one graph for the site. */
   modules: ModuleLoader;
+  /** Whether the connections can carry a WebSocket (the connection guard's cannot). */
+  websockets: boolean;
+  /** Logs (at most once a second) that an upgrade failed because of the connection guard. */
+  upgradeFailed?: () => void;
+  /** Development: pages reload when files change (`--live-reload`). */
+  liveReload?: LiveReload;
+  /** Server-sent event streams, ended at shutdown. */
+  eventStreams: EventStreams;
   log(message: string): void;
 }
 
@@ -108,7 +118,8 @@ export class Exchange {
     readonly parts: UrlParts,
     readonly target: Target,
     readonly site: SiteEnv,
-    readonly peer: Peer,
+    /** Who sent the request (replaced by its address alone at a WebSocket upgrade). */
+    public peer: Peer,
     /** The effective `_directory.ts` settings of the target's directory. */
     readonly settings: Settings,
   ) {
@@ -263,7 +274,8 @@ export class Exchange {
     const present = new Set(res.headers.getSetCookie());
     const missing = cookies.filter((c) => !present.has(c));
     if (missing.length === 0) return res;
-    const out = new Response(res.body, res);
+    // Deno upgrades only the very Response it made: a WebSocket's 101 gets them in place.
+    const out = res.status === 101 ? res : new Response(res.body, res);
     for (const c of missing) out.headers.append("set-cookie", c);
     return out;
   }
@@ -321,6 +333,35 @@ export class Exchange {
     );
     if (this.#session) void this.#endSession(false);
     throw new HttpError(503, `The request took longer than ${limit} seconds.`);
+  }
+
+  // ---- WebSocket -----------------------------------------------------------------------
+
+  /**
+   * Accepts this request's WebSocket upgrade (`req.upgradeWebSocket`). The phases have run by
+   * now; the session is saved and its lock released when the handler returns the response,
+   * as for any request, so it is never held for the socket's life.
+   */
+  upgradeWebSocket(options?: Deno.UpgradeWebSocketOptions): Deno.WebSocketUpgrade {
+    if (this.#raw.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      throw new HttpError(426, "This address takes WebSocket connections.", {
+        upgrade: "websocket",
+        connection: "Upgrade",
+      });
+    }
+    if (!this.site.websockets) {
+      this.site.upgradeFailed?.();
+      throw new HttpError(501, "This server does not take WebSocket connections.");
+    }
+    // Deno closes an upgraded request's headers and address: what `req` reads of them is
+    // taken now, so that the handler (and its socket's listeners) can go on reading it.
+    const raw = this.#raw;
+    const headers = new Headers(raw.headers);
+    void this.forwarded;
+    this.peer = { remoteAddr: { hostname: peerAddress(this.peer) } };
+    const upgrade = Deno.upgradeWebSocket(raw, options);
+    this.#raw = new Request(raw.url, { method: raw.method, headers });
+    return upgrade;
   }
 
   // ---- session -------------------------------------------------------------------------

@@ -199,6 +199,10 @@ export class RequestView implements Req {
     return fileResponse(ex.raw, part, headers, start);
   }
 
+  upgradeWebSocket(options?: Deno.UpgradeWebSocketOptions): Deno.WebSocketUpgrade {
+    return this.#ex.upgradeWebSocket(options);
+  }
+
   internalRedirect(path: string): Promise<Response> {
     const redirect = this.#ex.site.internalRedirect;
     if (!redirect) return Promise.reject(new Error("internal redirects are not available"));

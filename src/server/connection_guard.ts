@@ -61,7 +61,9 @@ const noop = () => {};
 
 export interface GuardedServer {
   addr: Deno.Addr;
-  /** A handler answered 101: say why the connection is about to close. */
+  /** Whether an upgraded connection (a WebSocket) lives on. */
+  upgrades: boolean;
+  /** A handler answered 101 or wanted to: say why the connection cannot be upgraded. */
   upgraded(): void;
   /** Stops accepting; closes each connection once its request in flight is answered. */
   shutdown(): Promise<void>;
@@ -194,6 +196,7 @@ export function serveGuarded(
 
   return {
     addr: listener.addr,
+    upgrades: false,
     // (Refusing the upgrade before the handler runs would mean reading every request's headers:
     // a quarter of a publisher call's rate.)
     upgraded: () =>

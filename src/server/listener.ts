@@ -137,6 +137,7 @@ async function serveRebinding(
   const addr = await start(options.port);
   return {
     addr,
+    upgrades: true,
     upgraded: () => {},
     async shutdown() {
       stopping = true;

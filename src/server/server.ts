@@ -72,7 +72,7 @@ export async function startServer(
     await site.close(); // its upload directory goes with it
     throw e;
   }
-  site.onUpgrade(server.upgraded);
+  site.listening(server);
   const addr = server.addr;
 
   let stopping: Promise<void> | undefined;

@@ -13,13 +13,15 @@ import type { PspHandler } from "../psp/psp_handler.ts";
 import { SessionManager } from "../session/manager.ts";
 import { Directories } from "../directory/directories.ts";
 import { baseSettings } from "../directory/settings.ts";
-import { NO_PEER, type Peer } from "../request/exchange.ts";
+import { NO_PEER, type Peer, type SiteEnv } from "../request/exchange.ts";
 import { then } from "../util/maybe_async.ts";
 import { keepServing } from "./escaped_errors.ts";
 import { makeUploadDir } from "./upload_dirs.ts";
 import { defaultRegistry, DIRECTORY_INDEX } from "./handlers.ts";
 import { Startup } from "./startup.ts";
 import { initTracing } from "../log/tracing.ts";
+import { LiveReload } from "../dev/live_reload.ts";
+import { EventStreams } from "./event_streams.ts";
 
 export interface SiteOptions {
   registry?: HandlerRegistry;
@@ -36,8 +38,8 @@ export interface Site {
   fail(error: unknown): Response;
   /** From now on answers say `Connection: close`: the server is going away. */
   drain(): void;
-  /** `fn` runs whenever an answer is a 101 (a protocol upgrade). */
-  onUpgrade(fn: () => void): void;
+  /** What the listener in front can do: carry WebSockets, and what to say when one fails. */
+  listening(by: { upgrades: boolean; upgraded(): void }): void;
   /** Drops session leases, closes the store, the modules and the logs; removes uploads. */
   close(): Promise<void>;
   log(message: string): void;
@@ -59,7 +61,9 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
   // This process's own, removed on shutdown (and at the next start if it is killed).
   const uploads = await makeUploadDir(config.dataDir, log);
 
-  const fsTtlMs = config.fsTtl * 1000;
+  // Live reload is for editing: every edit is seen at once, and a broken one shows its error at
+  // once instead of the last good version while the edit settles.
+  const fsTtlMs = config.liveReload ? 0 : config.fsTtl * 1000;
   const registry = options.registry ?? defaultRegistry({
     accessLog: config.accessLog !== null,
     cacheDir: join(config.dataDir, "psp-cache"),
@@ -69,6 +73,7 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
     root: realRoot,
     autoreload: config.autoreload,
     checkMs: fsTtlMs,
+    settleMs: config.liveReload ? 0 : undefined,
     log,
   });
   const directories = new Directories(
@@ -92,15 +97,21 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
   const accessLog = config.accessLog ? new AccessLog(config.accessLog, options.name) : null;
   const pages = registry.get("page") as PspHandler | undefined;
   const sessions = new SessionManager(config.kv, log);
-  const dispatcher = new Dispatcher(resolver, registry, directories, {
+  const live = config.liveReload ? new LiveReload(realRoot, config.dataDir, log) : undefined;
+  const env: SiteEnv = {
     root: realRoot,
     render: pages?.render ? (ex, file, data) => pages.render(ex, file, data) : undefined,
     uploadDir: uploads.path,
     trustProxy: parseTrustList(config.trustProxy),
     sessions,
     modules,
+    // A fetch handler's host decides (Deno.serve carries them); the server says otherwise.
+    websockets: true,
+    liveReload: live,
+    eventStreams: new EventStreams(),
     log,
-  }, accessLog);
+  };
+  const dispatcher = new Dispatcher(resolver, registry, directories, env, accessLog);
 
   const stopKeeping = keepServing({
     root: realRoot,
@@ -115,9 +126,8 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
   // Set at shutdown: answers then say `Connection: close`, so that a keep-alive client opens
   // a new connection (to the next process) instead of finding this one gone.
   let draining = false;
-  let upgraded = () => {};
   const answered = (res: Response) => {
-    if (res.status === 101) upgraded();
+    if (res.status === 101 && !env.websockets) env.upgradeFailed?.();
     return draining ? closing(res) : res;
   };
   const startup = new Startup(realRoot, modules, log);
@@ -131,6 +141,7 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
     }
   };
   const fetch = (request: Request, info?: Peer) => {
+    if (live?.isEvents(request)) return live.events();
     if (startup.ok) return dispatch(request, info);
     return startup.retry().then((ok) =>
       ok ? dispatch(request, info) : statusPage(503, "The site failed to start.")
@@ -141,9 +152,18 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
   return {
     fetch,
     fail: failed,
-    drain: () => draining = true,
-    onUpgrade: (fn) => upgraded = fn,
+    drain: () => {
+      draining = true;
+      // Open event streams would hold the shutdown up; their clients reconnect elsewhere.
+      live?.close();
+      env.eventStreams.endAll();
+    },
+    listening: (by) => {
+      env.websockets = by.upgrades;
+      env.upgradeFailed = by.upgraded;
+    },
     async close() {
+      live?.close();
       await startup.stop();
       await sessions.close();
       await modules.close();

@@ -54,7 +54,7 @@ export async function openVirtualHosts(
     },
     fail: (error) => opened[0].fail(error),
     drain: () => opened.forEach((s) => s.drain()),
-    onUpgrade: (fn) => opened.forEach((s) => s.onUpgrade(fn)),
+    listening: (by) => opened.forEach((s) => s.listening(by)),
     close: async () => {
       await Promise.all(opened.map((s) => s.close()));
     },
