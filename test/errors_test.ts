@@ -13,7 +13,13 @@ Deno.test("production errors: a plain 500 that reveals nothing; the log has the 
   // One small styled page: no detail, no script, nothing to fetch.
   assert.ok(body.startsWith('<!doctype html>\n<html lang="en">\n'), body);
   assert.match(body, /\n<title>500 Internal Server Error<\/title>\n<style>[^<]+<\/style>\n/);
-  assert.ok(body.endsWith("\n<h1>500 Internal Server Error</h1>\n"), body);
+  assert.ok(
+    body.endsWith(
+      "\n<h1>500 Internal Server Error</h1>\n" +
+        "<p>Something went wrong on the server. It has been logged.</p>\n",
+    ),
+    body,
+  );
   assert.ok(body.length < 800, `${body.length} bytes`);
   assert.doesNotMatch(body, /secret|<script|<link|src=|url\(/);
   assert.match(

@@ -167,7 +167,8 @@ export class Dispatcher {
       if (this.site.liveReload && c.from === null) {
         res = this.site.liveReload.inject(res, ex.method);
       }
-      res = this.site.eventStreams.track(res);
+      // (Not for static files, the hot path: none is an event stream.)
+      if (ex.target.kind !== "static") res = this.site.eventStreams.track(res);
       if (s.compress) return compress(res, ex.req).then((res) => this.#finish(c, res));
     }
     return this.#finish(c, res);

@@ -19,10 +19,22 @@ export function pageHead(title: string, style = ""): string {
     `<title>${escapeHtml(title)}</title>\n<style>${PAGE_STYLE}${style}</style>\n`;
 }
 
+/** What a status means to a visitor, when nothing more specific was said. */
+const EXPLAINED: Record<number, string> = {
+  400: "The request could not be understood.",
+  401: "This page needs you to sign in.",
+  403: "This address is not open to you.",
+  404: "Nothing is served at this address.",
+  405: "This address does not take that method.",
+  500: "Something went wrong on the server. It has been logged.",
+  503: "The server cannot answer right now. Try again shortly.",
+};
+
 /** A plain status page that says nothing beyond the status and the optional (escaped) detail. */
 export function statusPage(status: number, detail?: string, headers?: HeadersInit): Response {
   const text = statusText(status);
-  const extra = detail && detail !== text ? `<p>${escapeHtml(detail)}</p>\n` : "";
+  const said = detail && detail !== text ? detail : EXPLAINED[status];
+  const extra = said ? `<p>${escapeHtml(said)}</p>\n` : "";
   const body = `${pageHead(`${status} ${text}`)}<h1>${status} ${text}</h1>\n${extra}`;
   const h = new Headers(headers);
   h.set("content-type", HTML);
