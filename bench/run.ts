@@ -211,6 +211,9 @@ await ensureWrk();
 const dir = await makeSite();
 const site = join(dir, "site");
 const run = ["run", "--no-lock", "--allow-all", "--v8-flags=--no-compilation-cache"];
+// A config file that puts the whole site in one interpreter.
+const interpreted = join(dir, "interpreted.config.json");
+await Deno.writeTextFile(interpreted, JSON.stringify({ interpreters: { "/": {} } }));
 // The Redis rows share one redis-server, started only when one of them runs.
 const redis = !ONLY || ONLY.some((name) => name.includes("redis")) ? await startRedis(dir) : null;
 const rows: Row[] = [
@@ -255,6 +258,13 @@ const rows: Row[] = [
     vs: ["hono-hello", "raw-small"],
   },
   {
+    // The same call with the whole site in an interpreter's isolate (docs/interpreters.md).
+    name: "modts-publisher-hello-interp",
+    args: [...run, "main.ts", "serve", site, "--port", "0", "--config", interpreted],
+    path: "/hello/say?what=x",
+    vs: ["modts-publisher-hello", "raw-small"],
+  },
+  {
     name: "modts-publisher-hello-3dirs",
     args: [...run, "main.ts", "serve", site, "--port", "0"],
     path: "/deep/er/est/hello/say?what=x",
@@ -276,6 +286,12 @@ const rows: Row[] = [
     args: [...run, "main.ts", "serve", site, "--port", "0"],
     path: "/items",
     vs: ["eta-list"],
+  },
+  {
+    name: "modts-psp-list-interp",
+    args: [...run, "main.ts", "serve", site, "--port", "0", "--config", interpreted],
+    path: "/items",
+    vs: ["modts-psp-list", "eta-list"],
   },
   {
     name: "modts-psp-list-w2",

@@ -2,6 +2,7 @@
 // real CLI in a subprocess, and raw HTTP for request targets that fetch() would normalise.
 import { dirname, join } from "node:path";
 import { DEFAULTS, type ServerConfig } from "../src/config/options.ts";
+import type { InterpreterSpec } from "../src/config/interpreters.ts";
 import type { HandlerRegistry } from "../src/dispatch/registry.ts";
 import { type RunningServer, startServer } from "../src/server/server.ts";
 
@@ -18,6 +19,11 @@ export async function tempTree(files: Record<string, string | Uint8Array>): Prom
     else await Deno.writeFile(path, content);
   }
   return dir;
+}
+
+/** An interpreter's options (src/config/interpreters.ts), defaults where not given. */
+export function interpreterSpec(options: Partial<InterpreterSpec> = {}): InterpreterSpec {
+  return { read: [], net: [], env: [], timeout: null, workers: 1, ...options };
 }
 
 export interface TestServer extends RunningServer {

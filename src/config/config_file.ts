@@ -8,6 +8,7 @@ import {
   type SiteEntry,
   UsageError,
 } from "./options.ts";
+import { checkInterpreter, checkInterpreters } from "./interpreters.ts";
 
 /** Config file names, looked for beside ROOT (in its parent directory). */
 export const CONFIG_NAMES = ["modts.config.json", "modts.config.ts"];
@@ -46,11 +47,16 @@ export async function readConfigFile(path: string): Promise<Partial<ServerConfig
   } catch (e) {
     throw new UsageError(`${path}: ${e instanceof Error ? e.message : e}`);
   }
-  if (typeof data === "object" && data !== null && "sites" in data) {
-    const { sites, ...rest } = data as Record<string, unknown>;
-    return { ...checkSettings(rest, path, dirname(path)), sites: checkSites(sites, path) };
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    return checkSettings(data, path, dirname(path));
   }
-  return checkSettings(data, path, dirname(path));
+  const { sites, interpreters, ...rest } = data as Record<string, unknown>;
+  const out = checkSettings(rest, path, dirname(path));
+  if (interpreters !== undefined) {
+    out.interpreters = checkInterpreters(interpreters, path, dirname(path));
+  }
+  if (sites !== undefined) out.sites = checkSites(sites, path);
+  return out;
 }
 
 // A host name as a Host header carries it (lower case, no port), or "*" for any other.
@@ -76,14 +82,21 @@ function checkSites(data: unknown, path: string): Record<string, SiteEntry> {
     if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
       throw new UsageError(`${where}: expected a root or { root, …settings }`);
     }
-    const { root, ...settings } = entry as Record<string, unknown>;
+    const { root, interpreter, interpreters, ...settings } = entry as Record<string, unknown>;
     if (typeof root !== "string" || root === "") {
       throw new UsageError(`${where}: "root" is missing`);
     }
-    out[host] = {
-      root: resolve(base, root),
-      settings: checkSettings(settings, where, base, SITE_KEYS),
-    };
+    const checked = checkSettings(settings, where, base, SITE_KEYS);
+    // `interpreter`: the whole site in one; `interpreters`: prefixes of this site.
+    if (interpreter !== undefined && interpreters !== undefined) {
+      throw new UsageError(`${where}: give "interpreter" or "interpreters", not both`);
+    }
+    if (interpreter !== undefined) {
+      checked.interpreters = { "/": checkInterpreter(interpreter, `${where}.interpreter`, base) };
+    } else if (interpreters !== undefined) {
+      checked.interpreters = checkInterpreters(interpreters, where, base);
+    }
+    out[host] = { root: resolve(base, root), settings: checked };
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // The server's settings: one table drives the CLI flags, the config file and the help text.
 import { parseTrustList } from "../http/forwarded.ts";
+import type { InterpreterSpec } from "./interpreters.ts";
 
 export interface ServerConfig {
   /** The document root (absolute). */
@@ -45,6 +46,8 @@ export interface ServerConfig {
   fsTtl: number;
   /** Development: open pages reload when a file under the root changes. */
   liveReload: boolean;
+  /** URL prefixes whose code runs in isolates of its own (config file only); null: none. */
+  interpreters: Record<string, InterpreterSpec> | null;
 }
 
 /** One virtual host: its document root and its own settings (over the top level's). */
@@ -66,7 +69,7 @@ export const SITE_KEYS = [
   "liveReload",
 ] as const;
 
-export type Settable = Exclude<keyof ServerConfig, "root" | "sites">;
+export type Settable = Exclude<keyof ServerConfig, "root" | "sites" | "interpreters">;
 
 export type OptionType =
   | "string"
@@ -250,6 +253,7 @@ export const DEFAULTS = {
   trustProxy: [] as string[],
   fsTtl: 1,
   liveReload: false,
+  interpreters: null,
 } satisfies Partial<ServerConfig>;
 
 /** A setting with a bad name or value: reported as one line, exit code 2. */

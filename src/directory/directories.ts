@@ -18,7 +18,8 @@ export class Directories {
     /** The document root, as a real path. */
     private realRoot: string,
     /** The root's settings before its own `_directory.ts`. */
-    private base: Settings,
+    /** The settings before any `_directory.ts`: the server's. */
+    readonly base: Settings,
     ttlMs: number,
     /** The publisher's loader: a helper both import is one instance. */
     modules: ModuleLoader,

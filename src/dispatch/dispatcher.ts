@@ -25,6 +25,7 @@ import { type Target, virtualTarget } from "./target.ts";
 import type { HandlerRegistry } from "./registry.ts";
 import type { Call, Origin } from "./call.ts";
 import type { Resolution, Resolver } from "./resolve.ts";
+import type { Interpreter } from "../interpreters/interpreters.ts";
 
 const MAX_REDIRECTS = 10;
 
@@ -62,6 +63,8 @@ export class Dispatcher {
 
   // Written without closures on the synchronous path: this runs for every request.
   #route(c: Call): Response | Promise<Response> {
+    const interpreter = this.site.interpreters?.match(c.url.pathname);
+    if (interpreter) return this.#interpret(c, interpreter);
     try {
       // (The closure only when tracing: this runs for every request.)
       const r = tracing()
@@ -69,6 +72,27 @@ export class Dispatcher {
         : this.#resolve(c);
       if (!(r instanceof Promise)) return this.#settings(c, r);
       return r.then((r) => this.#settings(c, r)).catch((e) => this.#failed(c, e));
+    } catch (e) {
+      return this.#failed(c, e);
+    }
+  }
+
+  /**
+   * A request for an interpreter's prefix: the hooks of the directories above it run here, the
+   * rest in the interpreter's isolate — no file at or below the prefix is resolved or loaded
+   * in this one.
+   */
+  #interpret(c: Call, interpreter: Interpreter): Response | Promise<Response> {
+    const serve = (s: Settings) => {
+      c.settings = s;
+      const target = virtualTarget(interpreter.dir, interpreter.prefix, "");
+      return this.#serve(c, target, s, interpreter.content);
+    };
+    try {
+      const s = interpreter.above === null
+        ? this.directories.base
+        : this.directories.settingsFor(interpreter.above);
+      return s instanceof Promise ? s.then(serve).catch((e) => this.#failed(c, e)) : serve(s);
     } catch (e) {
       return this.#failed(c, e);
     }

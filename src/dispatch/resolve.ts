@@ -39,6 +39,8 @@ export class Resolver {
   #results: TtlCache<string, Resolution | Promise<Resolution>>;
   #stats: StatCache;
   #realRoot: string;
+  /** The base path without its final slash: "" for "/". */
+  #prefix: string;
 
   constructor(
     realRoot: string,
@@ -46,8 +48,11 @@ export class Resolver {
     /** The index files of a directory, in order (per-directory settings may change them). */
     private directoryIndex: (dir: string) => readonly string[] | Promise<readonly string[]>,
     ttlMs: number,
+    /** The URL path the root answers at: "/", or an interpreter's prefix ("/tenant-a/"). */
+    basePath = "/",
   ) {
     this.#realRoot = realRoot;
+    this.#prefix = basePath.slice(0, -1);
     this.#results = new TtlCache(ttlMs);
     this.#stats = new StatCache(ttlMs);
   }
@@ -69,6 +74,13 @@ export class Resolver {
   }
 
   async #resolve(pathname: string, internal: boolean): Promise<Resolution> {
+    if (this.#prefix !== "") {
+      if (pathname === this.#prefix) {
+        return { type: "redirect", location: `${pathname}/`, dir: this.#realRoot };
+      }
+      if (!pathname.startsWith(this.#prefix + "/")) return notFound(this.#realRoot);
+      pathname = pathname.slice(this.#prefix.length);
+    }
     const segments: string[] = [];
     // A bad or private segment refuses the URL, but the directories before it still say
     // whose settings apply (a mounted app below them gets the request).
@@ -113,7 +125,7 @@ export class Resolver {
       if ((await this.#realInside(dir)) === null) return notFound(dir);
       return {
         type: "redirect",
-        location: "/" + segments.map(encodeURIComponent).join("/") + "/",
+        location: this.#prefix + "/" + segments.map(encodeURIComponent).join("/") + "/",
         dir,
       };
     }
@@ -182,6 +194,7 @@ export class Resolver {
     }
     const refused = (seg: string) => isPrivateName(seg) && !(internal && isInternalName(seg));
     if (real.slice(this.#realRoot.length + 1).split("/").some(refused)) return forbidden(dir);
+    scriptPath = this.#prefix + scriptPath;
     return { type: "target", target: { file, kind, scriptPath, pathInfo, stat }, dir };
   }
 

@@ -20,6 +20,8 @@ export async function statOrNull(path: string): Promise<FileStat | null> {
     };
   } catch (e) {
     if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return null;
+    // Inside an interpreter, what it may not read does not exist for it (a site config above).
+    if (e instanceof Deno.errors.NotCapable) return null;
     throw e;
   }
 }

@@ -18,6 +18,9 @@ export const NO_ATTRIBUTES: Attributes = {};
 /** Loads the OpenTelemetry API when Deno's telemetry is on; once per process. */
 export async function initTracing(): Promise<void> {
   if (tracer !== null) return;
+  // An interpreter's isolate may not read the environment: no spans from there.
+  const readable = Deno.permissions.querySync({ name: "env", variable: "OTEL_DENO" });
+  if (readable.state !== "granted") return;
   const on = Deno.env.get("OTEL_DENO");
   if (on !== "true" && on !== "1") return;
   const { trace } = await loadOpenTelemetry();

@@ -11,8 +11,9 @@ import type { Validators } from "../http/conditional.ts";
 import type { ModuleLoader } from "../modules/loader.ts";
 import type { LiveReload } from "../dev/live_reload.ts";
 import type { EventStreams } from "../server/event_streams.ts";
-import type { SessionManager } from "../session/manager.ts";
-import type { SessionHandle } from "../session/session.ts";
+import type { Interpreters } from "../interpreters/interpreters.ts";
+import type { OpenSession, SessionSource } from "../session/session.ts";
+import type { SessionSettings } from "../session/settings.ts";
 import { HttpError } from "../http/status.ts";
 import { type Forwarded, forwardedFor, type TrustList } from "../http/forwarded.ts";
 import { CookieJar } from "./cookies.ts";
@@ -32,13 +33,17 @@ export interface SiteEnv {
   uploadDir: string;
   /** Proxies whose forwarding headers are believed (`--trust-proxy`). */
   trustProxy: TrustList;
-  sessions: SessionManager;
+  sessions: SessionSource;
   /** User code: modules, pages and `_directory.ts`, one graph for the site. */
   modules: ModuleLoader;
   /** Whether the connections can carry a WebSocket (the connection guard's cannot). */
   websockets: boolean;
   /** Logs (at most once a second) that an upgrade failed because of the connection guard. */
   upgradeFailed?: () => void;
+  /** URL prefixes served by interpreters of their own (src/interpreters/). */
+  interpreters?: Interpreters;
+  /** Inside an interpreter: the form the server has already read for `raw`, if it did. */
+  formOf?: (raw: Request) => Form | undefined;
   /** Development: pages reload when files change (`--live-reload`). */
   liveReload?: LiveReload;
   /** Server-sent event streams, ended at shutdown. */
@@ -82,6 +87,8 @@ export const PLAIN_TEXT = "text/plain;charset=UTF-8";
 
 export class Exchange {
   readonly method: string;
+  /** Where uploads go: the site's, or for an interpreter's request its own (the isolate's). */
+  uploadDir: string;
   status = 200;
   contentType?: string;
   user?: string;
@@ -91,6 +98,8 @@ export class Exchange {
   answering?: { error: AnsweredError; path: string; url: string };
 
   #raw: Request;
+  /** The request as it came, whatever replaces `#raw`: what the site keys its records by. */
+  readonly #origin: Request;
   /** Whether `#raw`'s body is bounded already (see `raw`). */
   #bounded = false;
   #headersOut?: Headers;
@@ -102,9 +111,9 @@ export class Exchange {
   #uploads?: string[];
   validators?: Validators;
   #output?: Output;
-  #session?: Promise<SessionHandle>;
+  #session?: Promise<OpenSession>;
   /** The session's handle once open (the response needs it synchronously). */
-  #handle?: SessionHandle;
+  #handle?: OpenSession;
   #sessionObject?: Promise<Session>;
   #sessionEnd?: Promise<void>;
   #hooks?: Partial<Record<Phase, Hook[]>>;
@@ -123,8 +132,9 @@ export class Exchange {
     /** The effective `_directory.ts` settings of the target's directory. */
     readonly settings: Settings,
   ) {
-    this.#raw = raw;
+    this.#raw = this.#origin = raw;
     this.method = raw.method;
+    this.uploadDir = site.uploadDir;
   }
 
   /** What user code holds: the public API of this exchange (made on first use: static files never need it). */
@@ -368,14 +378,12 @@ export class Exchange {
 
   /**
    * The request's session, loaded (waiting for its lock) or new; the same object on every
-   * call. Saved and released when the handler is done (SPEC §5, docs/sessions.md).
+   * call. Saved and released when the handler is done (SPEC §5, docs/sessions.md). An
+   * interpreter's request passes the settings of its own `_directory.ts` chain.
    */
-  session(): Promise<Session> {
-    this.#session ??= this.site.sessions.open(
-      this.cookies,
-      this.#raw.signal,
-      this.settings.session,
-    ).then((handle) => this.#handle = handle);
+  session(settings: SessionSettings = this.settings.session): Promise<Session> {
+    this.#session ??= this.site.sessions.open(this.cookies, this.#origin, settings)
+      .then((handle) => this.#handle = handle);
     return this.#sessionObject ??= this.#session.then((h) => h.session);
   }
 
@@ -400,6 +408,8 @@ export class Exchange {
   loadForm(): Form | Promise<Form> {
     if (this.#form) return this.#form;
     if (this.#formParsing) return this.#formParsing;
+    const given = this.site.formOf?.(this.#origin);
+    if (given) return this.#form = given;
     const query = queryForm(this.parts.search);
     // GET and HEAD bodies carry no form (and reading headers has a cost on the hot path).
     if (this.method === "GET" || this.method === "HEAD") return this.#form = query;
@@ -409,7 +419,7 @@ export class Exchange {
       {
         maxBodySize: this.settings.maxBodySize,
         maxInMemory: MAX_IN_MEMORY,
-        uploadDir: this.site.uploadDir,
+        uploadDir: this.uploadDir,
       },
       (path) => (this.#uploads ??= []).push(path),
     );

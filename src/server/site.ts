@@ -22,6 +22,9 @@ import { Startup } from "./startup.ts";
 import { initTracing } from "../log/tracing.ts";
 import { LiveReload } from "../dev/live_reload.ts";
 import { EventStreams } from "./event_streams.ts";
+import type { SessionSource } from "../session/session.ts";
+import type { Form } from "../request/form.ts";
+import { openInterpreters } from "../interpreters/interpreters.ts";
 
 export interface SiteOptions {
   registry?: HandlerRegistry;
@@ -29,6 +32,20 @@ export interface SiteOptions {
   name?: string;
   /** Where log lines go (stderr by default). */
   log?: (message: string) => void;
+  /** The site inside an interpreter's isolate (src/interpreters/interpreter_main.ts). */
+  isolated?: IsolatedSite;
+}
+
+/**
+ * What an interpreter's site gets from the server instead of having it: sessions, uploads
+ * already written, and the URL prefix its root answers at. It has no data directory, store,
+ * access log or live reload of its own, and leaves errors that escape to end its isolate.
+ */
+export interface IsolatedSite {
+  sessions: SessionSource;
+  uploadDir: string;
+  basePath: string;
+  formOf: (raw: Request) => Form | undefined;
 }
 
 export interface Site {
@@ -57,16 +74,19 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
   if (!(await Deno.stat(realRoot)).isDirectory) {
     throw new Error(`${config.root} is not a directory`);
   }
-  await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const isolated = options.isolated;
+  if (!isolated) await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   // This process's own, removed on shutdown (and at the next start if it is killed).
-  const uploads = await makeUploadDir(config.dataDir, log);
+  const uploads = isolated
+    ? { path: isolated.uploadDir, close() {} }
+    : await makeUploadDir(config.dataDir, log);
 
   // Live reload is for editing: every edit is seen at once, and a broken one shows its error at
   // once instead of the last good version while the edit settles.
   const fsTtlMs = config.liveReload ? 0 : config.fsTtl * 1000;
   const registry = options.registry ?? defaultRegistry({
     accessLog: config.accessLog !== null,
-    cacheDir: join(config.dataDir, "psp-cache"),
+    cacheDir: isolated ? undefined : join(config.dataDir, "psp-cache"),
     log,
   });
   const modules = registry.moduleLoader({
@@ -93,11 +113,14 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
     registry,
     (dir) => then(directories.settingsFor(dir), (s) => s.directoryIndex),
     fsTtlMs,
+    isolated?.basePath,
   );
   const accessLog = config.accessLog ? new AccessLog(config.accessLog, options.name) : null;
   const pages = registry.get("page") as PspHandler | undefined;
-  const sessions = new SessionManager(config.kv, log);
-  const live = config.liveReload ? new LiveReload(realRoot, config.dataDir, log) : undefined;
+  const sessions = isolated?.sessions ?? new SessionManager(config.kv, log);
+  const live = config.liveReload && !isolated
+    ? new LiveReload(realRoot, config.dataDir, log)
+    : undefined;
   const env: SiteEnv = {
     root: realRoot,
     render: pages?.render ? (ex, file, data) => pages.render(ex, file, data) : undefined,
@@ -109,11 +132,19 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
     websockets: true,
     liveReload: live,
     eventStreams: new EventStreams(),
+    formOf: isolated?.formOf,
     log,
   };
   const dispatcher = new Dispatcher(resolver, registry, directories, env, accessLog);
+  if (isolated) {
+    // A 101 cannot cross from one isolate to another.
+    env.websockets = false;
+    env.upgradeFailed = () => log("WebSockets cannot be used inside an interpreter");
+  } else if (config.interpreters) {
+    env.interpreters = await openInterpreters(config, realRoot, uploads.path, log);
+  }
 
-  const stopKeeping = keepServing({
+  const stopKeeping = isolated ? () => {} : keepServing({
     root: realRoot,
     log,
     mapStack: (stack) => modules.positions.mapStack(stack),
@@ -164,12 +195,13 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
     },
     async close() {
       live?.close();
+      await env.interpreters?.close();
       await startup.stop();
       await sessions.close();
       await modules.close();
       await accessLog?.close();
       uploads.close();
-      await Deno.remove(uploads.path, { recursive: true }).catch(() => {});
+      if (!isolated) await Deno.remove(uploads.path, { recursive: true }).catch(() => {});
       stopKeeping();
     },
     log,

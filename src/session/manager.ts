@@ -5,7 +5,7 @@ import type { CookieJar } from "../request/cookies.ts";
 import { SessionCookie } from "./cookie.ts";
 import { newSessionId } from "./ids.ts";
 import { LocalLocks } from "./locks.ts";
-import { SessionHandle } from "./session.ts";
+import { SessionHandle, type SessionSource } from "./session.ts";
 import type { SessionSettings } from "./settings.ts";
 import { type Entry, SessionStore } from "./store.ts";
 import { KvRecords } from "./kv_records.ts";
@@ -17,7 +17,7 @@ import { checkStore, isDamage } from "./store_health.ts";
 /** What session requests get while the store is damaged: a 500 saying so, logged once. */
 const UNAVAILABLE = new HttpError(500, "The session store is unavailable.");
 
-export class SessionManager {
+export class SessionManager implements SessionSource {
   #store?: Promise<SessionStore>;
   #locks = new LocalLocks<Entry>();
   #open = new Set<SessionHandle>();
@@ -36,14 +36,15 @@ export class SessionManager {
   ) {}
 
   /**
-   * Loads the session the request's cookies name (waiting for its lock, unless `signal`
-   * says the client has gone) or starts a new one.
+   * Loads the session the request's cookies name (waiting for its lock, unless the request's
+   * signal says the client has gone) or starts a new one.
    */
   async open(
     cookies: CookieJar,
-    signal: AbortSignal,
+    request: Request,
     settings: SessionSettings,
   ): Promise<SessionHandle> {
+    const signal = request.signal;
     const store = await this.#openStore();
     const cookie = new SessionCookie(cookies, settings);
     const claimed = await cookie.claimed();

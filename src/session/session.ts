@@ -6,6 +6,26 @@ import type { LocalLocks } from "./locks.ts";
 import type { SessionSettings } from "./settings.ts";
 import type { Entry, SessionRecord, SessionStore } from "./store.ts";
 import { newSessionId } from "./ids.ts";
+import type { CookieJar } from "../request/cookies.ts";
+
+/** What a request holds of its session: the object user code sees, and how it ends. */
+export interface OpenSession {
+  readonly session: Session;
+  /** Saves the data (`commit`, else only releases) and hands the lock on. */
+  close(commit: boolean): Promise<void>;
+  /** Takes back this request's Set-Cookie if the session was never used. */
+  withdrawCookieIfUnused(): void;
+}
+
+/**
+ * Where requests' sessions come from: the store (`SessionManager`), or, inside an
+ * interpreter, the server (src/interpreters/remote_sessions.ts).
+ */
+export interface SessionSource {
+  /** The session of `request` (as it came: its signal says when the client has gone). */
+  open(cookies: CookieJar, request: Request, settings: SessionSettings): Promise<OpenSession>;
+  close(): Promise<void>;
+}
 
 /** What the handle needs from the request: its cookie jar. */
 export interface SessionCookies {
@@ -51,7 +71,7 @@ class SessionObject implements Session {
   }
 }
 
-export class SessionHandle {
+export class SessionHandle implements OpenSession {
   readonly session: Session;
   readonly lastAccessed: number;
   readonly created: number;

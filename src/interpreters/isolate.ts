@@ -1,0 +1,322 @@
+// One isolate of an interpreter, seen from the server: a Worker with narrowed permissions, the
+// requests it is answering, and the session operations it asks for. When it runs past the
+// time limit, fails, or exits, it is terminated and replaced; its requests get a 503 (or a cut
+// stream), and their sessions are released by their exchanges like any failed request's.
+import { HttpError } from "../http/status.ts";
+import type { Exchange } from "../request/exchange.ts";
+import type {
+  FormField,
+  FromIsolate,
+  InterpreterSite,
+  SessionCall,
+  ToIsolate,
+} from "./protocol.ts";
+
+/** What the Worker may do: Deno's own permissions, decided by the operator's config. */
+export interface IsolatePermissions {
+  read: string[];
+  net: string[];
+  env: string[];
+}
+
+interface InFlight {
+  ex: Exchange;
+  head: PromiseWithResolvers<Response>;
+  /** The body's stream once the head has come. */
+  body?: ReadableStreamDefaultController<Uint8Array>;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+export class Isolate {
+  #worker!: Worker;
+  #ready!: Promise<boolean>;
+  #inFlight = new Map<number, InFlight>();
+  #lastId = 0;
+  /** A ping is out: the isolate must answer it before the time limit runs out again. */
+  #pinged?: ReturnType<typeof setTimeout>;
+  #closed = false;
+  #outbox: ToIsolate[] = [];
+
+  constructor(
+    private site: InterpreterSite,
+    private permissions: IsolatePermissions,
+    /** Milliseconds a request may run before the isolate is terminated. */
+    private timeoutMs: number,
+    private log: (message: string) => void,
+  ) {
+    this.#start();
+  }
+
+  /** Requests being answered (the interpreter sends new ones to the least busy isolate). */
+  get load(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Answers `ex` in the isolate. */
+  async serve(ex: Exchange): Promise<Response> {
+    if (!(await this.#ready)) throw new HttpError(503, "The interpreter failed to start.");
+    let body: Uint8Array<ArrayBuffer> | null = null;
+    let form: FormField[] | null = null;
+    if (ex.method !== "GET" && ex.method !== "HEAD") {
+      if (/^multipart\/form-data/i.test(ex.headers.get("content-type") ?? "")) {
+        // The server writes the files, where this interpreter (and only it) may read them.
+        ex.uploadDir = this.site.uploadDir;
+        form = [];
+        for (const [name, values] of (await ex.loadForm()).entries()) {
+          for (const v of values) {
+            form.push([
+              name,
+              typeof v === "string" ? v : {
+                field: v.field,
+                filename: v.filename,
+                type: v.type,
+                size: v.size,
+                path: v.path,
+              },
+            ]);
+          }
+        }
+      } else {
+        const raw = ex.raw;
+        body = raw.body ? new Uint8Array(await raw.arrayBuffer()) : null;
+      }
+    }
+    const id = ++this.#lastId;
+    const flight: InFlight = { ex, head: Promise.withResolvers() };
+    this.#inFlight.set(id, flight);
+    this.#arm(id, flight);
+    this.#post({
+      type: "request",
+      id,
+      method: ex.method,
+      url: ex.url,
+      headers: [...ex.headers],
+      body,
+      form,
+      remoteAddr: ex.remoteAddr,
+    });
+    return flight.head.promise;
+  }
+
+  /** Stops the isolate; what it was answering fails. */
+  close(): void {
+    this.#closed = true;
+    this.#drop("The server is shutting down.");
+    this.#worker.terminate();
+  }
+
+  #start(): void {
+    this.#outbox = []; // what was queued for a terminated isolate dies with it
+    const { read, net, env } = this.permissions;
+    this.#worker = new Worker(new URL("./interpreter_main.ts", import.meta.url), {
+      type: "module",
+      name: `modts interpreter ${this.site.basePath}`,
+      deno: {
+        permissions: {
+          read,
+          write: false,
+          net: net.length > 0 ? net : false,
+          env: env.length > 0 ? env : false,
+          run: false,
+          ffi: false,
+          sys: false,
+          import: false,
+        },
+      },
+    } as WorkerOptions);
+    const ready = Promise.withResolvers<boolean>();
+    this.#ready = ready.promise;
+    this.#worker.onmessage = (e: MessageEvent<FromIsolate[]>) => {
+      for (const m of e.data) this.#received(m, ready);
+    };
+    // Uncaught errors and unhandled rejections in the isolate: never the server's.
+    this.#worker.onerror = (e) => {
+      e.preventDefault();
+      this.#replace(`failed: ${e.message}`);
+    };
+    this.#post({ type: "init", site: this.site });
+  }
+
+  #received(m: FromIsolate, ready: PromiseWithResolvers<boolean>): void {
+    switch (m.type) {
+      case "ready":
+        return ready.resolve(true);
+      case "failed":
+        this.log(`cannot start: ${m.message}`);
+        return ready.resolve(false);
+      case "head": {
+        const flight = this.#inFlight.get(m.id);
+        if (!flight) return;
+        const body = new ReadableStream<Uint8Array>({
+          start: (c) => void (flight.body = c),
+          cancel: () => {
+            this.#end(m.id);
+            this.#post({ type: "cancel", id: m.id });
+          },
+        });
+        const empty = m.status === 204 || m.status === 304 || flight.ex.method === "HEAD";
+        flight.head.resolve(
+          new Response(empty ? null : body, {
+            status: m.status,
+            statusText: m.statusText,
+            headers: m.headers,
+          }),
+        );
+        return;
+      }
+      case "whole": {
+        const flight = this.#inFlight.get(m.id);
+        if (!flight) return;
+        this.#end(m.id);
+        const empty = m.status === 204 || m.status === 304 || flight.ex.method === "HEAD";
+        flight.head.resolve(
+          new Response(empty ? null : m.body, {
+            status: m.status,
+            statusText: m.statusText,
+            headers: m.headers,
+          }),
+        );
+        return;
+      }
+      case "chunk":
+        return this.#inFlight.get(m.id)?.body?.enqueue(m.bytes);
+      case "end": {
+        const flight = this.#inFlight.get(m.id);
+        this.#end(m.id);
+        try {
+          flight?.body?.close();
+        } catch { /* the client left */ }
+        return;
+      }
+      case "error": {
+        const flight = this.#inFlight.get(m.id);
+        this.#end(m.id);
+        flight?.head.reject(new Error(m.message));
+        flight?.body?.error(new Error(m.message));
+        return;
+      }
+      case "session":
+        return void this.#session(m.call, m.id, m.request);
+      case "pong":
+        clearTimeout(this.#pinged);
+        this.#pinged = undefined;
+        for (const [id, flight] of this.#inFlight) this.#arm(id, flight);
+        return;
+      case "log":
+        return this.log(m.message);
+      case "exit":
+        return this.#replace("exited");
+    }
+  }
+
+  /**
+   * The time limit of one request. Before its head: a 503 and a new isolate. After it (a
+   * streamed answer): a ping, and a new isolate only if that goes unanswered too — a stream
+   * may wait for events as long as it likes, a busy loop cannot answer.
+   */
+  #arm(id: number, flight: InFlight): void {
+    clearTimeout(flight.timer);
+    if (this.timeoutMs <= 0) return;
+    flight.timer = setTimeout(() => {
+      if (!this.#inFlight.has(id)) return;
+      if (!flight.body) {
+        const seconds = this.timeoutMs / 1000;
+        const { method, url } = flight.ex;
+        this.log(`${method} ${new URL(url).pathname} ran past ${seconds}s: isolate replaced`);
+        flight.head.reject(
+          new HttpError(503, `The request took longer than ${seconds} seconds.`, {
+            "retry-after": "1",
+          }),
+        );
+        this.#end(id);
+        return this.#replace(null);
+      }
+      if (this.#pinged) return;
+      this.#post({ type: "ping" });
+      this.#pinged = setTimeout(() => this.#replace("stopped answering"), this.timeoutMs);
+    }, this.timeoutMs);
+  }
+
+  #end(id: number): void {
+    clearTimeout(this.#inFlight.get(id)?.timer);
+    this.#inFlight.delete(id);
+  }
+
+  /** Terminates this isolate (logging `why`) and starts a fresh one. */
+  #replace(why: string | null): void {
+    if (why !== null) this.log(`${why}: isolate replaced`);
+    this.#drop("The interpreter was restarted.");
+    this.#worker.terminate();
+    clearTimeout(this.#pinged);
+    this.#pinged = undefined;
+    if (!this.#closed) this.#start();
+  }
+
+  /** Every request in flight fails: a 503 if unanswered, a cut stream otherwise. */
+  #drop(reason: string): void {
+    for (const [id, flight] of this.#inFlight) {
+      this.#end(id);
+      flight.head.reject(new HttpError(503, reason, { "retry-after": "1" }));
+      try {
+        flight.body?.error(new Error(reason));
+      } catch { /* closed already */ }
+    }
+  }
+
+  async #session(call: number, id: number, request: SessionCall): Promise<void> {
+    const flight = this.#inFlight.get(id);
+    try {
+      if (!flight) throw new HttpError(503, "The request is over.");
+      const s = await flight.ex.session(request.op === "open" ? request.settings : undefined);
+      let value: unknown;
+      switch (request.op) {
+        case "open":
+          value = {
+            id: s.id,
+            isNew: s.isNew,
+            created: s.created.getTime(),
+            lastAccessed: s.lastAccessed.getTime(),
+            timeout: s.timeout,
+            data: s.data,
+          };
+          break;
+        case "save":
+          s.data = request.data;
+          await s.save();
+          break;
+        case "invalidate":
+          await s.invalidate();
+          break;
+        case "regenerate":
+          await s.regenerate();
+          value = s.id;
+          break;
+        case "close":
+          // Saved, and the lock released, when the server's request ends.
+          if (request.commit) s.data = request.data;
+          break;
+      }
+      this.#post({ type: "reply", call, value });
+    } catch (e) {
+      const status = e instanceof HttpError ? e.status : 500;
+      const message = e instanceof Error ? e.message : String(e);
+      this.#post({ type: "reply", call, error: { status, message } });
+    }
+  }
+
+  /**
+   * Queues `message` for the isolate; the queue goes in one postMessage per turn of the event
+   * loop (each one wakes the other thread: under load that is the cost, not the copying).
+   */
+  #post(message: ToIsolate): void {
+    if (this.#outbox.push(message) > 1) return;
+    const worker = this.#worker;
+    setImmediate(() => {
+      if (worker !== this.#worker) return; // replaced meanwhile
+      const batch = this.#outbox;
+      this.#outbox = [];
+      const bodies = batch.flatMap((m) => m.type === "request" && m.body ? [m.body.buffer] : []);
+      worker.postMessage(batch, bodies);
+    });
+  }
+}
