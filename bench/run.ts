@@ -214,6 +214,12 @@ const run = ["run", "--no-lock", "--allow-all", "--v8-flags=--no-compilation-cac
 // A config file that puts the whole site in one interpreter.
 const interpreted = join(dir, "interpreted.config.json");
 await Deno.writeTextFile(interpreted, JSON.stringify({ interpreters: { "/": {} } }));
+// The same in a process of its own (a memory limit needs one).
+const interpretedProcess = join(dir, "interpreted-process.config.json");
+await Deno.writeTextFile(
+  interpretedProcess,
+  JSON.stringify({ interpreters: { "/": { memory: 512 } } }),
+);
 // The Redis rows share one redis-server, started only when one of them runs.
 const redis = !ONLY || ONLY.some((name) => name.includes("redis")) ? await startRedis(dir) : null;
 const rows: Row[] = [
@@ -263,6 +269,12 @@ const rows: Row[] = [
     args: [...run, "main.ts", "serve", site, "--port", "0", "--config", interpreted],
     path: "/hello/say?what=x",
     vs: ["modts-publisher-hello", "raw-small"],
+  },
+  {
+    name: "modts-publisher-hello-interp-process",
+    args: [...run, "main.ts", "serve", site, "--port", "0", "--config", interpretedProcess],
+    path: "/hello/say?what=x",
+    vs: ["modts-publisher-hello", "modts-publisher-hello-interp"],
   },
   {
     name: "modts-publisher-hello-3dirs",

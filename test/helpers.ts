@@ -23,7 +23,7 @@ export async function tempTree(files: Record<string, string | Uint8Array>): Prom
 
 /** An interpreter's options (src/config/interpreters.ts), defaults where not given. */
 export function interpreterSpec(options: Partial<InterpreterSpec> = {}): InterpreterSpec {
-  return { read: [], net: [], env: [], timeout: null, workers: 1, ...options };
+  return { read: [], net: [], env: [], timeout: null, workers: 1, memory: null, ...options };
 }
 
 export interface TestServer extends RunningServer {

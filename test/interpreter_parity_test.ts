@@ -60,6 +60,7 @@ const VARIANTS: [string, Record<string, InterpreterSpec> | null][] = [
   ["the server's isolate", null],
   ["the whole site in an interpreter", { "/": spec() }],
   ["/app/ in an interpreter", { "/app/": spec() }],
+  ["/app/ in an interpreter's own process", { "/app/": spec({ memory: 256 }) }],
 ];
 
 for (const [name, interpreters] of VARIANTS) {

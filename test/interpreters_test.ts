@@ -59,7 +59,13 @@ export const mark = () => String((globalThis as Record<string, unknown>).mark);`
   ]);
 });
 
-Deno.test("interpreters: each permission is denied unless the config grants it", async () => {
+for (const [carrier, memory] of [["a Worker", null], ["a process of its own", 128]] as const) {
+  Deno.test(`interpreters in ${carrier}: each permission is denied unless granted`, async () => {
+    await permissionsDeniedUnlessGranted(memory);
+  });
+}
+
+async function permissionsDeniedUnlessGranted(memory: number | null): Promise<void> {
   const other = await Deno.makeTempDir();
   await Deno.writeTextFile(join(other, "shared.txt"), "shared");
   const root = await tempTree({
@@ -79,9 +85,10 @@ Deno.test("interpreters: each permission is denied unless the config grants it",
           read: [other],
           net: [`127.0.0.1:${peer.addr.port}`],
           env: ["MODTS_TEST_SECRET"],
+          memory,
         }),
-        "/shut/": spec(),
-        "/b/": spec(),
+        "/shut/": spec({ memory }),
+        "/b/": spec({ memory }),
       },
     });
     const probe = async (where: string, what: string, arg = "") =>
@@ -120,7 +127,7 @@ Deno.test("interpreters: each permission is denied unless the config grants it",
     Deno.env.delete("MODTS_TEST_SECRET");
     await peer.shutdown();
   }
-});
+}
 
 Deno.test("interpreters: a busy loop gets a 503 in time; the others answer meanwhile", async () => {
   const root = await tempTree({
@@ -239,7 +246,7 @@ Deno.test("interpreters: a malformed entry is one line at start", async () => {
     [{ "tenant-a": {} }, 'interpreters["tenant-a"]: a URL path that starts and ends with "/"'],
     [{ "/a/": { cpu: 1 } }, 'interpreters["/a/"]: unknown option "cpu" (known: read, net'],
     [{ "/a/": { read: "/etc" } }, 'interpreters["/a/"]: "read" must be a list of strings'],
-    [{ "/a/": { memory: 64 } }, 'interpreters["/a/"]: "memory" is not supported'],
+    [{ "/a/": { memory: 8 } }, 'interpreters["/a/"]: "memory" must be a number of at least 16'],
   ];
   for (const [interpreters, message] of cases) {
     const dir = await tempTree({
@@ -271,4 +278,28 @@ Deno.test("interpreters: a site's `interpreter` is its whole site; `read` is rel
     "/": spec({ env: ["HOME"], timeout: 10 }),
   });
   assert.equal(config.sites!["d.test"].settings.interpreters, undefined);
+});
+
+Deno.test("interpreters: a memory bomb under a `memory` limit ends its own process only", async () => {
+  const root = await tempTree({
+    "m/bomb.ts": `const keep: unknown[] = [];
+let n = 0;
+export function index() { for (;;) keep.push(new Array(1e6).fill(1)); }
+export const ok = () => \`alive \${++n}\`;`,
+    "b/index.ts": 'export const index = () => "b";',
+  });
+  await using s = await serveRoot(root, {
+    interpreters: { "/m/": spec({ memory: 64, timeout: 30 }), "/b/": spec() },
+  });
+  assert.equal(await (await s.fetch("/m/bomb/ok")).text(), "alive 1");
+  assert.equal(await (await s.fetch("/m/bomb/ok")).text(), "alive 2");
+  const bomb = await s.fetch("/m/bomb");
+  assert.equal(bomb.status, 503);
+  assert.match(await bomb.text(), /The interpreter was restarted\./);
+  assert.ok(
+    s.logs.some((l) => /^interpreter \/m\/: (ended by SIG|exited with)/.test(l)),
+    s.logs.join("\n"),
+  );
+  assert.equal(await (await s.fetch("/b/")).text(), "b");
+  assert.equal(await (await s.fetch("/m/bomb/ok")).text(), "alive 1");
 });

@@ -15,6 +15,8 @@ export interface InterpreterSpec {
   timeout: number | null;
   /** Isolates serving the prefix. */
   workers: number;
+  /** Megabytes of JavaScript heap: each isolate then runs in a process of its own; null: none. */
+  memory: number | null;
 }
 
 const OPTION_NAMES = ["read", "net", "env", "timeout", "workers", "memory"];
@@ -60,11 +62,6 @@ export function checkInterpreter(
       throw new UsageError(`${where}: unknown option "${key}" (known: ${OPTION_NAMES.join(", ")})`);
     }
   }
-  if (o.memory !== undefined) {
-    // V8's heap limit is per process in Deno: it would need an interpreter in a process of its
-    // own, which modts does not build (docs/interpreters.md).
-    throw new UsageError(`${where}: "memory" is not supported (a heap limit needs a process)`);
-  }
   const list = (key: string): string[] => {
     const value = o[key] ?? [];
     if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || v === "")) {
@@ -90,5 +87,7 @@ export function checkInterpreter(
     env: list("env"),
     timeout: number("timeout", 0.001) ?? null,
     workers,
+    // V8's heap limit is per process in Deno: such an interpreter runs in processes of its own.
+    memory: number("memory", 16) ?? null,
   };
 }

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import type { ServerConfig } from "../config/options.ts";
 import type { InterpreterSpec } from "../config/interpreters.ts";
 import type { Content } from "../directory/phases.ts";
+import { processHost, workerHost } from "./hosts.ts";
 import { Isolate } from "./isolate.ts";
 
 /** One prefix and the isolates that serve it. */
@@ -41,6 +42,7 @@ export async function openInterpreters(
     const uploadDir = join(uploadRoot, `interpreter-${all.length + 1}`);
     await Deno.mkdir(uploadDir, { recursive: true, mode: 0o700 });
     const timeout = spec.timeout ?? config.requestTimeout;
+    const permissions = { read: readable(dir, uploadDir, spec), net: spec.net, env: spec.env };
     const isolates = Array.from({ length: spec.workers }, () =>
       new Isolate(
         {
@@ -54,7 +56,9 @@ export async function openInterpreters(
           fsTtl: config.fsTtl,
           liveReload: config.liveReload,
         },
-        { read: readable(dir, uploadDir, spec), net: spec.net, env: spec.env },
+        spec.memory === null
+          ? workerHost(`modts interpreter ${prefix}`, permissions)
+          : processHost(permissions, spec.memory),
         timeout * 1000,
         (message) => log(`interpreter ${prefix}: ${message}`),
       ));

@@ -1,9 +1,11 @@
-// One isolate of an interpreter, seen from the server: a Worker with narrowed permissions, the
-// requests it is answering, and the session operations it asks for. When it runs past the
-// time limit, fails, or exits, it is terminated and replaced; its requests get a 503 (or a cut
-// stream), and their sessions are released by their exchanges like any failed request's.
+// One isolate of an interpreter, seen from the server: a Worker or process with narrowed
+// permissions (hosts.ts), the requests it is answering, and the session operations it asks
+// for. When it runs past the time limit, fails, or exits, it is terminated and replaced; its
+// requests get a 503 (or a cut stream), and their sessions are released by their exchanges
+// like any failed request's.
 import { HttpError } from "../http/status.ts";
 import type { Exchange } from "../request/exchange.ts";
+import type { IsolateHost, StartHost } from "./hosts.ts";
 import type {
   FormField,
   FromIsolate,
@@ -11,13 +13,6 @@ import type {
   SessionCall,
   ToIsolate,
 } from "./protocol.ts";
-
-/** What the Worker may do: Deno's own permissions, decided by the operator's config. */
-export interface IsolatePermissions {
-  read: string[];
-  net: string[];
-  env: string[];
-}
 
 interface InFlight {
   ex: Exchange;
@@ -28,7 +23,7 @@ interface InFlight {
 }
 
 export class Isolate {
-  #worker!: Worker;
+  #host!: IsolateHost;
   #ready!: Promise<boolean>;
   #inFlight = new Map<number, InFlight>();
   #lastId = 0;
@@ -39,7 +34,8 @@ export class Isolate {
 
   constructor(
     private site: InterpreterSite,
-    private permissions: IsolatePermissions,
+    /** Starts the Worker or process that carries the isolate (hosts.ts). */
+    private startHost: StartHost,
     /** Milliseconds a request may run before the isolate is terminated. */
     private timeoutMs: number,
     private log: (message: string) => void,
@@ -102,38 +98,24 @@ export class Isolate {
   close(): void {
     this.#closed = true;
     this.#drop("The server is shutting down.");
-    this.#worker.terminate();
+    this.#host.terminate();
   }
 
   #start(): void {
     this.#outbox = []; // what was queued for a terminated isolate dies with it
-    const { read, net, env } = this.permissions;
-    this.#worker = new Worker(new URL("./interpreter_main.ts", import.meta.url), {
-      type: "module",
-      name: `modts interpreter ${this.site.basePath}`,
-      deno: {
-        permissions: {
-          read,
-          write: false,
-          net: net.length > 0 ? net : false,
-          env: env.length > 0 ? env : false,
-          run: false,
-          ffi: false,
-          sys: false,
-          import: false,
-        },
-      },
-    } as WorkerOptions);
     const ready = Promise.withResolvers<boolean>();
     this.#ready = ready.promise;
-    this.#worker.onmessage = (e: MessageEvent<FromIsolate[]>) => {
-      for (const m of e.data) this.#received(m, ready);
-    };
-    // Uncaught errors and unhandled rejections in the isolate: never the server's.
-    this.#worker.onerror = (e) => {
-      e.preventDefault();
-      this.#replace(`failed: ${e.message}`);
-    };
+    const host: IsolateHost = this.startHost(
+      (batch) => {
+        for (const m of batch) this.#received(m, ready);
+      },
+      (why) => {
+        if (host !== this.#host) return; // one replaced already
+        ready.resolve(false);
+        this.#replace(why);
+      },
+    );
+    this.#host = host;
     this.#post({ type: "init", site: this.site });
   }
 
@@ -246,7 +228,7 @@ export class Isolate {
   #replace(why: string | null): void {
     if (why !== null) this.log(`${why}: isolate replaced`);
     this.#drop("The interpreter was restarted.");
-    this.#worker.terminate();
+    this.#host.terminate();
     clearTimeout(this.#pinged);
     this.#pinged = undefined;
     if (!this.#closed) this.#start();
@@ -310,13 +292,12 @@ export class Isolate {
    */
   #post(message: ToIsolate): void {
     if (this.#outbox.push(message) > 1) return;
-    const worker = this.#worker;
+    const host = this.#host;
     setImmediate(() => {
-      if (worker !== this.#worker) return; // replaced meanwhile
+      if (host !== this.#host) return; // replaced meanwhile
       const batch = this.#outbox;
       this.#outbox = [];
-      const bodies = batch.flatMap((m) => m.type === "request" && m.body ? [m.body.buffer] : []);
-      worker.postMessage(batch, bodies);
+      host.post(batch, batch.flatMap((m) => m.type === "request" && m.body ? [m.body.buffer] : []));
     });
   }
 }
