@@ -1,8 +1,7 @@
 // Shared test fixtures: temporary document roots, the real server in-process on port 0, the
 // real CLI in a subprocess, and raw HTTP for request targets that fetch() would normalise.
 import { dirname, join } from "node:path";
-import { DEFAULTS, type ServerConfig } from "../src/config/options.ts";
-import type { InterpreterSpec } from "../src/config/interpreters.ts";
+import { DEFAULTS, type InterpreterSpec, type ServerConfig } from "../src/config/options.ts";
 import type { HandlerRegistry } from "../src/dispatch/registry.ts";
 import { type RunningServer, startServer } from "../src/server/server.ts";
 

@@ -4,7 +4,7 @@
 // must not tell the difference.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { InterpreterSpec } from "../src/config/interpreters.ts";
+import type { InterpreterSpec } from "../src/config/options.ts";
 import { interpreterSpec as spec, serveRoot, tempTree } from "./helpers.ts";
 
 const SITE = {

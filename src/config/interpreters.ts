@@ -2,22 +2,7 @@
 // with narrowed permissions and a time limit (docs/interpreters.md). Only the operator's config
 // file declares them, never the hosted code.
 import { isAbsolute, join } from "node:path";
-import { UsageError } from "./options.ts";
-
-export interface InterpreterSpec {
-  /** Paths readable besides the interpreter's own directory (absolute). */
-  read: string[];
-  /** Hosts (`host` or `host:port`) it may connect to. */
-  net: string[];
-  /** Environment variables it may read. */
-  env: string[];
-  /** Seconds a request may run before its isolate is terminated; null: the request timeout. */
-  timeout: number | null;
-  /** Isolates serving the prefix. */
-  workers: number;
-  /** Megabytes of JavaScript heap: each isolate then runs in a process of its own; null: none. */
-  memory: number | null;
-}
+import { type InterpreterSpec, UsageError } from "./options.ts";
 
 const OPTION_NAMES = ["read", "net", "env", "timeout", "workers", "memory"];
 

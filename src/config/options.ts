@@ -1,6 +1,5 @@
 // The server's settings: one table drives the CLI flags, the config file and the help text.
 import { parseTrustList } from "../http/forwarded.ts";
-import type { InterpreterSpec } from "./interpreters.ts";
 
 export interface ServerConfig {
   /** The document root (absolute). */
@@ -48,6 +47,22 @@ export interface ServerConfig {
   liveReload: boolean;
   /** URL prefixes whose code runs in isolates of its own (config file only); null: none. */
   interpreters: Record<string, InterpreterSpec> | null;
+}
+
+/** One of `interpreters` (checked in interpreters.ts, docs/interpreters.md). */
+export interface InterpreterSpec {
+  /** Paths readable besides the interpreter's own directory (absolute). */
+  read: string[];
+  /** Hosts (`host` or `host:port`) it may connect to. */
+  net: string[];
+  /** Environment variables it may read. */
+  env: string[];
+  /** Seconds a request may run before its isolate is terminated; null: the request timeout. */
+  timeout: number | null;
+  /** Isolates serving the prefix. */
+  workers: number;
+  /** Megabytes of JavaScript heap: each isolate then runs in a process of its own; null: none. */
+  memory: number | null;
 }
 
 /** One virtual host: its document root and its own settings (over the top level's). */

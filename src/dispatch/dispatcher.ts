@@ -25,7 +25,7 @@ import { type Target, virtualTarget } from "./target.ts";
 import type { HandlerRegistry } from "./registry.ts";
 import type { Call, Origin } from "./call.ts";
 import type { Resolution, Resolver } from "./resolve.ts";
-import type { Interpreter } from "../interpreters/interpreters.ts";
+import type { Interpreter, Interpreters } from "../interpreters/interpreters.ts";
 
 const MAX_REDIRECTS = 10;
 
@@ -43,6 +43,8 @@ export class Dispatcher {
     private directories: Directories,
     private site: SiteEnv,
     private accessLog: AccessLog | null,
+    /** URL prefixes served by interpreters of their own (src/interpreters/). */
+    private interpreters?: Interpreters,
   ) {
     site.internalRedirect = (ex, path) => this.#internalRedirect(ex, path);
   }
@@ -63,7 +65,7 @@ export class Dispatcher {
 
   // Written without closures on the synchronous path: this runs for every request.
   #route(c: Call): Response | Promise<Response> {
-    const interpreter = this.site.interpreters?.match(c.url.pathname);
+    const interpreter = this.interpreters?.match(c.url.pathname);
     if (interpreter) return this.#interpret(c, interpreter);
     try {
       // (The closure only when tracing: this runs for every request.)

@@ -5,7 +5,7 @@
 // prefix, reads multipart bodies, owns the sessions and writes the access log.
 import { dirname, join } from "node:path";
 import type { ServerConfig } from "../config/options.ts";
-import type { InterpreterSpec } from "../config/interpreters.ts";
+import type { InterpreterSpec } from "../config/options.ts";
 import type { Content } from "../directory/phases.ts";
 import { processHost, workerHost } from "./hosts.ts";
 import { Isolate } from "./isolate.ts";

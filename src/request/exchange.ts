@@ -11,7 +11,6 @@ import type { Validators } from "../http/conditional.ts";
 import type { ModuleLoader } from "../modules/loader.ts";
 import type { LiveReload } from "../dev/live_reload.ts";
 import type { EventStreams } from "../server/event_streams.ts";
-import type { Interpreters } from "../interpreters/interpreters.ts";
 import type { OpenSession, SessionSource } from "../session/session.ts";
 import type { SessionSettings } from "../session/settings.ts";
 import { HttpError } from "../http/status.ts";
@@ -40,8 +39,6 @@ export interface SiteEnv {
   websockets: boolean;
   /** Logs (at most once a second) that an upgrade failed because of the connection guard. */
   upgradeFailed?: () => void;
-  /** URL prefixes served by interpreters of their own (src/interpreters/). */
-  interpreters?: Interpreters;
   /** Inside an interpreter: the form the server has already read for `raw`, if it did. */
   formOf?: (raw: Request) => Form | undefined;
   /** Development: pages reload when files change (`--live-reload`). */

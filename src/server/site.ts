@@ -135,13 +135,14 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
     formOf: isolated?.formOf,
     log,
   };
-  const dispatcher = new Dispatcher(resolver, registry, directories, env, accessLog);
+  const interpreters = !isolated && config.interpreters
+    ? await openInterpreters(config, realRoot, uploads.path, log)
+    : undefined;
+  const dispatcher = new Dispatcher(resolver, registry, directories, env, accessLog, interpreters);
   if (isolated) {
     // A 101 cannot cross from one isolate to another.
     env.websockets = false;
     env.upgradeFailed = () => log("WebSockets cannot be used inside an interpreter");
-  } else if (config.interpreters) {
-    env.interpreters = await openInterpreters(config, realRoot, uploads.path, log);
   }
 
   const stopKeeping = isolated ? () => {} : keepServing({
@@ -195,7 +196,7 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
     },
     async close() {
       live?.close();
-      await env.interpreters?.close();
+      interpreters?.close();
       await startup.stop();
       await sessions.close();
       await modules.close();
