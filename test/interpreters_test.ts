@@ -174,8 +174,10 @@ export const index = () => "fresh";`,
   const held = await s.fetch("/a/work/held", { headers: { cookie } });
   assert.equal(held.status, 503);
   await held.body?.cancel();
+  assert.equal(await (await s.fetch("/a/work")).text(), "fresh"); // (the new isolate is up)
   const t = performance.now();
   assert.equal(await (await s.fetch("/a/work/visit", { headers: { cookie } })).text(), "2");
+  // Not the session's 10 s lock timeout: released with the 503.
   assert.ok(performance.now() - t < 1000, `waited ${performance.now() - t} ms for the lock`);
 });
 

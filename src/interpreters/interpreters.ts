@@ -62,14 +62,18 @@ export async function openInterpreters(
         timeout * 1000,
         (message) => log(`interpreter ${prefix}: ${message}`),
       ));
+    let turn = 0;
     const interpreter: Interpreter = {
       prefix,
       dir,
       above: prefix === "/" ? null : dirname(dir),
       content: {
         handle(ex) {
-          // The least busy isolate; its answer gets the session cookie the server set.
-          const isolate = isolates.reduce((a, b) => b.load < a.load ? b : a);
+          // The least busy isolate, the next one in turn among equals; its answer gets the
+          // session cookie the server set.
+          turn = (turn + 1) % isolates.length;
+          let isolate = isolates[turn];
+          for (const other of isolates) if (other.load < isolate.load) isolate = other;
           return isolate.serve(ex).then((res) => ex.withCookies(res));
         },
       },

@@ -31,6 +31,8 @@ export class Isolate {
   #pinged?: ReturnType<typeof setTimeout>;
   #closed = false;
   #outbox: ToIsolate[] = [];
+  /** Requests taken but not yet sent (waiting for the isolate to start, or for their body). */
+  #arriving = 0;
 
   constructor(
     private site: InterpreterSite,
@@ -43,13 +45,27 @@ export class Isolate {
     this.#start();
   }
 
-  /** Requests being answered (the interpreter sends new ones to the least busy isolate). */
+  /** Requests taken (the interpreter sends new ones to the least busy isolate). */
   get load(): number {
-    return this.#inFlight.size;
+    return this.#inFlight.size + this.#arriving;
   }
 
   /** Answers `ex` in the isolate. */
   async serve(ex: Exchange): Promise<Response> {
+    this.#arriving++;
+    let sent = false;
+    try {
+      const { answer } = await this.#send(ex);
+      sent = true;
+      this.#arriving--;
+      return await answer;
+    } finally {
+      if (!sent) this.#arriving--;
+    }
+  }
+
+  /** Sends `ex` to the isolate once it is ready and the body is read; the answer to come. */
+  async #send(ex: Exchange): Promise<{ answer: Promise<Response> }> {
     if (!(await this.#ready)) throw new HttpError(503, "The interpreter failed to start.");
     let body: Uint8Array<ArrayBuffer> | null = null;
     let form: FormField[] | null = null;
@@ -91,7 +107,7 @@ export class Isolate {
       form,
       remoteAddr: ex.remoteAddr,
     });
-    return flight.head.promise;
+    return { answer: flight.head.promise };
   }
 
   /** Stops the isolate; what it was answering fails. */
