@@ -212,7 +212,7 @@ export function timer() { setTimeout(() => { throw new Error("in a timer"); }, 0
 
 /** Polls a condition the server reaches on its own (a log line after a restart). */
 async function waitFor(done: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
   assert.ok(done(), `never happened: ${what}`);
 }
 
@@ -304,4 +304,26 @@ export const ok = () => \`alive \${++n}\`;`,
   );
   assert.equal(await (await s.fetch("/b/")).text(), "b");
   assert.equal(await (await s.fetch("/m/bomb/ok")).text(), "alive 1");
+});
+
+Deno.test("interpreters: an isolate that cannot start is tried again each second, then serves", async () => {
+  const root = await tempTree({
+    "a/bye.ts": `export async function index() {
+  await new Promise((r) => setTimeout(r, 300));
+  Deno.exit(1);
+}
+export const hi = () => "hi";`,
+  });
+  await using s = await serveRoot(root, { interpreters: { "/a/": spec() } });
+  const leaving = s.fetch("/a/bye");
+  // Its directory goes away before it exits: the replacement cannot open its site.
+  await Deno.rename(join(root, "a"), join(root, "gone"));
+  assert.equal((await leaving).status, 503);
+  await waitFor(() => s.logs.some((l) => l.includes("cannot start (")), "a failed start");
+  const meanwhile = await s.fetch("/a/bye/hi");
+  assert.equal(meanwhile.status, 503);
+  assert.match(await meanwhile.text(), /The interpreter failed to start\./);
+  await Deno.rename(join(root, "gone"), join(root, "a"));
+  await waitFor(() => s.logs.includes("interpreter /a/: started again"), "a new start");
+  assert.equal(await (await s.fetch("/a/bye/hi")).text(), "hi");
 });

@@ -9,7 +9,7 @@ const SITE = {
 ${SESSION_COUNTER}
 export const version = () => "v1";
 export const who = () => String((globalThis as { name?: string }).name ?? "main");
-export function die() { setTimeout(() => self.close(), 10); return "bye"; }
+export function die() { setTimeout(() => self.close(), 300); return "bye"; }
 export async function slow() { await new Promise((r) => setTimeout(r, 800)); return "slow done"; }`,
 };
 

@@ -33,6 +33,10 @@ export class Isolate {
   #outbox: ToIsolate[] = [];
   /** Requests taken but not yet sent (waiting for the isolate to start, or for their body). */
   #arriving = 0;
+  /** Whether the current isolate said it is ready. */
+  #up = false;
+  /** The next attempt to start, after one failed. */
+  #again?: ReturnType<typeof setTimeout>;
 
   constructor(
     private site: InterpreterSite,
@@ -113,6 +117,7 @@ export class Isolate {
   /** Stops the isolate; what it was answering fails. */
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#again);
     this.#drop("The server is shutting down.");
     this.#host.terminate();
   }
@@ -128,9 +133,11 @@ export class Isolate {
       (why) => {
         if (host !== this.#host) return; // one replaced already
         ready.resolve(false);
-        this.#replace(why);
+        if (this.#up) this.#replace(why);
+        else this.#retry(why);
       },
     );
+    this.#up = false;
     this.#host = host;
     this.#post({ type: "init", site: this.site });
   }
@@ -138,10 +145,13 @@ export class Isolate {
   #received(m: FromIsolate, ready: PromiseWithResolvers<boolean>): void {
     switch (m.type) {
       case "ready":
+        this.#up = true;
+        if (this.#again !== undefined) this.log("started again");
+        this.#again = undefined;
         return ready.resolve(true);
       case "failed":
-        this.log(`cannot start: ${m.message}`);
-        return ready.resolve(false);
+        ready.resolve(false);
+        return this.#retry(m.message);
       case "head": {
         const flight = this.#inFlight.get(m.id);
         if (!flight) return;
@@ -248,6 +258,18 @@ export class Isolate {
     clearTimeout(this.#pinged);
     this.#pinged = undefined;
     if (!this.#closed) this.#start();
+  }
+
+  /**
+   * An isolate that could not start (its site failed to open, its process would not run): tried
+   * again in a second, not at once — what failed at once would fail again in a tight loop.
+   */
+  #retry(why: string): void {
+    this.log(`cannot start (${why}); trying again in 1 s`);
+    this.#drop("The interpreter failed to start.");
+    this.#host.terminate();
+    clearTimeout(this.#again);
+    this.#again = setTimeout(() => this.#closed || this.#start(), 1000);
   }
 
   /** Every request in flight fails: a 503 if unanswered, a cut stream otherwise. */
