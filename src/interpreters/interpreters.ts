@@ -4,8 +4,7 @@
 // terminates the isolate. The server still routes, runs the hooks of the directories above the
 // prefix, reads multipart bodies, owns the sessions and writes the access log.
 import { dirname, join } from "node:path";
-import type { ServerConfig } from "../config/options.ts";
-import type { InterpreterSpec } from "../config/options.ts";
+import { type InterpreterSpec, type ServerConfig, UsageError } from "../config/options.ts";
 import type { Content } from "../directory/phases.ts";
 import { processHost, workerHost } from "./hosts.ts";
 import { Isolate } from "./isolate.ts";
@@ -36,6 +35,13 @@ export async function openInterpreters(
 ): Promise<Interpreters> {
   const all: { segments: string[]; interpreter: Interpreter; isolates: Isolate[] }[] = [];
   for (const [prefix, spec] of Object.entries(config.interpreters ?? {})) {
+    const canRun = Deno.permissions.querySync({ name: "run", command: Deno.execPath() });
+    if (spec.memory !== null && canRun.state !== "granted") {
+      throw new UsageError(
+        `interpreters["${prefix}"]: "memory" runs it in processes of its own, ` +
+          `which needs --allow-run for the server`,
+      );
+    }
     const dir = prefix === "/" ? root : join(root, prefix);
     const info = await Deno.stat(dir).catch(() => null);
     if (!info?.isDirectory) throw new Error(`interpreter ${prefix}: ${dir} is not a directory`);
