@@ -128,8 +128,12 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
     trustProxy: parseTrustList(config.trustProxy),
     sessions,
     modules,
-    // A fetch handler's host decides (Deno.serve carries them); the server says otherwise.
-    websockets: true,
+    // A fetch handler's host decides (Deno.serve carries them); the server says otherwise. A
+    // 101 cannot cross from an interpreter's isolate to the server's.
+    websockets: !isolated,
+    upgradeFailed: isolated
+      ? () => log("WebSockets cannot be used inside an interpreter")
+      : undefined,
     liveReload: live,
     eventStreams: new EventStreams(),
     formOf: isolated?.formOf,
@@ -139,11 +143,6 @@ export async function openSite(config: ServerConfig, options: SiteOptions = {}):
     ? await openInterpreters(config, realRoot, uploads.path, log)
     : undefined;
   const dispatcher = new Dispatcher(resolver, registry, directories, env, accessLog, interpreters);
-  if (isolated) {
-    // A 101 cannot cross from one isolate to another.
-    env.websockets = false;
-    env.upgradeFailed = () => log("WebSockets cannot be used inside an interpreter");
-  }
 
   const stopKeeping = isolated ? () => {} : keepServing({
     root: realRoot,
