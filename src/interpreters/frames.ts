@@ -2,6 +2,7 @@
 // length in four bytes, then V8's serialization of it — the structured clone a Worker's
 // postMessage uses, so that both carriers move the same values.
 import { deserialize, serialize } from "node:v8";
+import { concatBytes } from "../util/bytes.ts";
 
 /** One batch as bytes. */
 export function frame(batch: unknown): Uint8Array {
@@ -16,10 +17,7 @@ export function frame(batch: unknown): Uint8Array {
 export async function* frames<T>(stream: ReadableStream<Uint8Array>): AsyncGenerator<T> {
   let buffered = new Uint8Array(0);
   for await (const chunk of stream) {
-    const joined = new Uint8Array(buffered.length + chunk.length);
-    joined.set(buffered);
-    joined.set(chunk, buffered.length);
-    buffered = joined;
+    buffered = concatBytes([buffered, chunk]);
     while (buffered.length >= 4) {
       const length = new DataView(buffered.buffer, buffered.byteOffset).getUint32(0);
       if (buffered.length < 4 + length) break;

@@ -9,6 +9,7 @@ import { Form } from "../request/form.ts";
 import { openSite, type Site } from "../server/site.ts";
 import type { FromIsolate, InterpreterSite, ToIsolate } from "./protocol.ts";
 import { RemoteSessions } from "./remote_sessions.ts";
+import { concatBytes } from "../util/bytes.ts";
 
 /** How batches of messages come and go. */
 export interface IsolateChannel {
@@ -122,7 +123,7 @@ export function serveIsolate(
       for (;;) {
         const r = await Promise.race([next, NOT_YET]);
         if (r === NOT_YET_VALUE) break;
-        if (r.done) return send({ type: "whole", ...head, headers, body: joined(chunks) });
+        if (r.done) return send({ type: "whole", ...head, headers, body: concatBytes(chunks) });
         chunks.push(r.value);
         next = reader.read();
       }
@@ -147,15 +148,4 @@ export function serveIsolate(
     for (const m of batch) received(m);
   });
   return { send, flush };
-}
-
-function joined(chunks: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  if (chunks.length === 1) return chunks[0].slice();
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

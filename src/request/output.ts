@@ -1,5 +1,6 @@
 // The body a handler writes with `req.write`: buffered until the handler returns, or streamed
 // once `req.flush()` has committed the status and headers.
+import { concatBytes } from "../util/bytes.ts";
 
 const encoder = new TextEncoder();
 
@@ -13,14 +14,7 @@ function toBytes(chunk: Chunk): Bytes {
 /** Joins buffered chunks: one string when they are all strings (cheapest), else bytes. */
 export function joinChunks(chunks: Chunk[]): string | Bytes {
   if (chunks.every((c) => typeof c === "string")) return (chunks as string[]).join("");
-  const parts = chunks.map(toBytes);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(chunks.map(toBytes));
 }
 
 export class Output {
