@@ -1,9 +1,13 @@
 // Sessions inside an interpreter: the isolate may not open the store (it could read every
 // site's sessions), so each operation is asked of the server, which runs it on the request's
 // own session there — locking, cookies and saving stay the server's, exactly as outside.
-import type { Session } from "../api/session.ts";
 import type { CookieJar } from "../request/cookies.ts";
-import type { OpenSession, SessionSource } from "../session/session.ts";
+import {
+  type OpenSession,
+  type SessionBacking,
+  SessionObject,
+  type SessionSource,
+} from "../session/session.ts";
 import type { SessionSettings } from "../session/settings.ts";
 import type { SessionCall, SessionState } from "./protocol.ts";
 
@@ -29,7 +33,8 @@ export class RemoteSessions implements SessionSource {
     const id = this.#ids.get(request);
     if (id === undefined) throw new Error("a session outside a request");
     const state = await this.ask(id, { op: "open", settings }) as SessionState;
-    const session = new RemoteSession(state, (request) => this.ask(id, request));
+    const backing = new RemoteBacking(state, (request) => this.ask(id, request));
+    const session = backing.session = new SessionObject(backing, state.data);
     return {
       session,
       close: (commit) => this.ask(id, { op: "close", commit, data: session.data }).then(() => {}),
@@ -43,42 +48,37 @@ export class RemoteSessions implements SessionSource {
   }
 }
 
-/** `req.session()` in an interpreter: the data here, every operation on the server's session. */
-class RemoteSession implements Session {
-  #state: SessionState;
-  data: Record<string, unknown>;
+/**
+ * The server's session, as the isolate's `Session` object sees it: what the server said when
+ * it opened it, every operation asked of the server.
+ */
+class RemoteBacking implements SessionBacking {
+  id: string;
+  readonly isNew: boolean;
+  readonly created: number;
+  readonly lastAccessed: number;
+  readonly settings: { timeout: number };
+  /** The object user code holds (its data is what a save sends). */
+  session!: SessionObject;
 
   constructor(state: SessionState, private ask: (request: SessionCall) => Promise<unknown>) {
-    this.#state = state;
-    this.data = state.data;
-  }
-
-  get id(): string {
-    return this.#state.id;
-  }
-  get isNew(): boolean {
-    return this.#state.isNew;
-  }
-  get created(): Date {
-    return new Date(this.#state.created);
-  }
-  get lastAccessed(): Date {
-    return new Date(this.#state.lastAccessed);
-  }
-  get timeout(): number {
-    return this.#state.timeout;
+    this.id = state.id;
+    this.isNew = state.isNew;
+    this.created = state.created;
+    this.lastAccessed = state.lastAccessed;
+    this.settings = { timeout: state.timeout };
   }
 
   async save(): Promise<void> {
-    await this.ask({ op: "save", data: this.data });
+    await this.ask({ op: "save", data: this.session.data });
   }
 
   async invalidate(): Promise<void> {
     await this.ask({ op: "invalidate" });
-    this.data = {};
+    this.session.data = {};
   }
 
   async regenerate(): Promise<void> {
-    this.#state = { ...this.#state, id: await this.ask({ op: "regenerate" }) as string };
+    this.id = await this.ask({ op: "regenerate" }) as string;
   }
 }

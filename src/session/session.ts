@@ -34,11 +34,27 @@ export interface SessionCookies {
   unset(): void;
 }
 
-/** `req.session()` (SPEC §5): the public face of a handle; the handle stays out of reach. */
-class SessionObject implements Session {
-  #handle: SessionHandle;
+/**
+ * What a `Session` object shows and does through: a handle on the store here, or inside an
+ * interpreter the server's session (src/interpreters/remote_sessions.ts).
+ */
+export interface SessionBacking {
+  readonly id: string;
+  readonly isNew: boolean;
+  /** Epoch milliseconds. */
+  readonly created: number;
+  readonly lastAccessed: number;
+  readonly settings: { readonly timeout: number };
+  save(): Promise<void>;
+  invalidate(): Promise<void>;
+  regenerate(): Promise<void>;
+}
 
-  constructor(handle: SessionHandle, public data: Record<string, unknown>) {
+/** `req.session()` (SPEC §5): the public face of a handle; the handle stays out of reach. */
+export class SessionObject implements Session {
+  #handle: SessionBacking;
+
+  constructor(handle: SessionBacking, public data: Record<string, unknown>) {
     this.#handle = handle;
   }
 
@@ -71,7 +87,7 @@ class SessionObject implements Session {
   }
 }
 
-export class SessionHandle implements OpenSession {
+export class SessionHandle implements OpenSession, SessionBacking {
   readonly session: Session;
   readonly lastAccessed: number;
   readonly created: number;
