@@ -3,7 +3,7 @@
 // DURATION (s, default 8), WARMUP (s, 2), CONNS (50), THREADS (2), ROUNDS (1), ONLY (row names),
 // PIN=1 (server on CPU 1, wrk with one thread on CPU 0: steadier ratios on a noisy machine).
 import { join } from "node:path";
-import { ensureWrk } from "./wrk.ts";
+import { ensureWrk, runWrk } from "./wrk.ts";
 import { startRedis } from "../test/local_servers.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
@@ -165,12 +165,7 @@ async function wrk(url: string, seconds: number, lua: string[] = []): Promise<st
     url,
     ...luaArgs,
   ];
-  const out = await new Deno.Command(PIN ? "taskset" : "wrk", {
-    args: PIN ? ["-c", "0", "wrk", ...wrkArgs] : wrkArgs,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return new TextDecoder().decode(out.stdout);
+  return (await runWrk(wrkArgs, PIN)).out;
 }
 
 async function rssMiB(pid: number): Promise<number> {

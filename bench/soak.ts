@@ -6,7 +6,7 @@
 // CONNS (32), THREADS (2), IDLE_SOCKETS (100), SESSIONS (64), PIN=1 (server on CPU 1, wrk with
 // one thread on CPU 0).
 import { join } from "node:path";
-import { ensureWrk } from "./wrk.ts";
+import { ensureWrk, runWrk } from "./wrk.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
 const env = (name: string, fallback: number) => Number(Deno.env.get(name) ?? fallback);
@@ -244,16 +244,9 @@ async function wrk(url: string, sids: string[]): Promise<{ r: WrkResult; bad: st
     "--",
     ...sids,
   ];
-  const out = await new Deno.Command(PIN ? "taskset" : "wrk", {
-    args: PIN ? ["-c", "0", "wrk", ...wrkArgs] : wrkArgs,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
+  const { out: text, err } = await runWrk(wrkArgs, PIN);
   const line = /^SOAK (\{.*\})$/m.exec(text);
-  if (!line) {
-    throw new Error(`wrk gave no SOAK line:\n${text}${new TextDecoder().decode(out.stderr)}`);
-  }
+  if (!line) throw new Error(`wrk gave no SOAK line:\n${text}${err}`);
   const bad = [...text.matchAll(/^SOAK_BAD (.*)$/gm)].map((m) => m[1]);
   return { r: JSON.parse(line[1]), bad };
 }

@@ -1,5 +1,5 @@
 // wrk, the load generator of `deno task bench` and `deno task soak`: installed from Debian's
-// packages when it is missing.
+// packages when it is missing, and run the same way by both (pinned to a CPU or not).
 
 /** Makes sure `wrk` is on the PATH, installing it with apt-get if it can; exits if it cannot. */
 export async function ensureWrk(): Promise<void> {
@@ -16,4 +16,18 @@ export async function ensureWrk(): Promise<void> {
       Deno.exit(1);
     }
   }
+}
+
+/**
+ * Runs wrk with `args` to its end. `pin`: wrk on CPU 0 (the servers run on CPU 1), steadier on
+ * a noisy machine.
+ */
+export async function runWrk(args: string[], pin: boolean): Promise<{ out: string; err: string }> {
+  const r = await new Deno.Command(pin ? "taskset" : "wrk", {
+    args: pin ? ["-c", "0", "wrk", ...args] : args,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { out: text.decode(r.stdout), err: text.decode(r.stderr) };
 }
