@@ -12,7 +12,9 @@ export const LIVE_RELOAD_PATH = "/_modts/live-reload";
 /** How long the tree must stay quiet before the pages reload. */
 const QUIET_MS = 100;
 
-const SCRIPT = new TextEncoder().encode(
+const encoder = new TextEncoder();
+
+const SCRIPT = encoder.encode(
   `\n<script>(()=>{const s=new EventSource(${JSON.stringify(LIVE_RELOAD_PATH)});let id;` +
     `s.addEventListener("hello",(e)=>{if(id&&id!==e.data)location.reload();id=e.data});` +
     `s.addEventListener("reload",()=>location.reload())})()</script>\n`,
@@ -58,7 +60,7 @@ export class LiveReload {
       start: (c) => {
         client = c;
         this.#clients.add(c);
-        c.enqueue(encode(`retry: 500\nevent: hello\ndata: ${this.#id}\n\n`));
+        c.enqueue(encoder.encode(`retry: 500\nevent: hello\ndata: ${this.#id}\n\n`));
       },
       cancel: () => {
         this.#clients.delete(client);
@@ -101,12 +103,10 @@ export class LiveReload {
     this.#changed = path;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
-      const message = encode(`event: reload\ndata: ${this.#changed.replace(/[\r\n]/g, " ")}\n\n`);
+      const message = encoder.encode(
+        `event: reload\ndata: ${this.#changed.replace(/[\r\n]/g, " ")}\n\n`,
+      );
       for (const c of this.#clients) c.enqueue(message);
     }, QUIET_MS);
   }
-}
-
-function encode(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
 }

@@ -34,8 +34,8 @@ export async function openInterpreters(
   log: (message: string) => void,
 ): Promise<Interpreters> {
   const all: { segments: string[]; interpreter: Interpreter; isolates: Isolate[] }[] = [];
+  const canRun = Deno.permissions.querySync({ name: "run", command: Deno.execPath() });
   for (const [prefix, spec] of Object.entries(config.interpreters ?? {})) {
-    const canRun = Deno.permissions.querySync({ name: "run", command: Deno.execPath() });
     if (spec.memory !== null && canRun.state !== "granted") {
       throw new UsageError(
         `interpreters["${prefix}"]: "memory" runs it in processes of its own, ` +
