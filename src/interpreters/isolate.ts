@@ -162,29 +162,13 @@ export class Isolate {
             this.#post({ type: "cancel", id: m.id });
           },
         });
-        const empty = m.status === 204 || m.status === 304 || flight.ex.method === "HEAD";
-        flight.head.resolve(
-          new Response(empty ? null : body, {
-            status: m.status,
-            statusText: m.statusText,
-            headers: m.headers,
-          }),
-        );
-        return;
+        return flight.head.resolve(answer(flight, m, body));
       }
       case "whole": {
         const flight = this.#inFlight.get(m.id);
         if (!flight) return;
         this.#end(m.id);
-        const empty = m.status === 204 || m.status === 304 || flight.ex.method === "HEAD";
-        flight.head.resolve(
-          new Response(empty ? null : m.body, {
-            status: m.status,
-            statusText: m.statusText,
-            headers: m.headers,
-          }),
-        );
-        return;
+        return flight.head.resolve(answer(flight, m, m.body));
       }
       case "chunk":
         return this.#inFlight.get(m.id)?.body?.enqueue(m.bytes);
@@ -338,4 +322,14 @@ export class Isolate {
       host.post(batch, batch.flatMap((m) => m.type === "request" && m.body ? [m.body.buffer] : []));
     });
   }
+}
+
+/** The isolate's answer as the server sends it on (no body where HTTP has none). */
+function answer(
+  flight: InFlight,
+  head: { status: number; statusText: string; headers: [string, string][] },
+  body: BodyInit | null,
+): Response {
+  const empty = head.status === 204 || head.status === 304 || flight.ex.method === "HEAD";
+  return new Response(empty ? null : body, head);
 }
