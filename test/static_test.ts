@@ -182,3 +182,29 @@ Deno.test("an edited file is served fresh within a second, with a new ETag", asy
   assert.equal(body, "two!");
   assert.notEqual(res!.headers.get("etag"), before.headers.get("etag"));
 });
+
+Deno.test("a cached file's bytes stay intact when user code changes the ones it was handed", async () => {
+  await using s = await serveRoot(
+    await tempTree({
+      "note.txt": "hello",
+      // Code that asked for the response (an internal redirect) and a filter, both writing
+      // into the bytes they get: neither may change what the next client is sent.
+      "grab.ts": `export async function index(req) {
+  const bytes = await (await req.internalRedirect("/note.txt")).bytes();
+  bytes.fill(0x58);
+  return new TextDecoder().decode(bytes);
+}`,
+      "up/_directory.ts": `export const outputFilters = () => new TransformStream({
+  transform(chunk, c) { chunk.fill(0x59); c.enqueue(chunk); },
+});`,
+      "up/note.txt": "hello",
+    }),
+  );
+  for (let round = 0; round < 2; round++) {
+    assert.equal(await (await s.fetch("/note.txt")).text(), "hello");
+    assert.equal(await (await s.fetch("/grab")).text(), "XXXXX");
+    assert.equal(await (await s.fetch("/note.txt")).text(), "hello");
+    assert.equal(await (await s.fetch("/up/note.txt")).text(), "YYYYY");
+    assert.equal(await (await s.fetch("/up/note.txt")).text(), "YYYYY");
+  }
+});

@@ -15,6 +15,8 @@ export interface FileEntry {
   bytes?: Uint8Array<ArrayBuffer>;
   /** Content-Type, ETag and Last-Modified, built once per version. */
   headers: [string, string][];
+  /** The 200 answer for a small file, made on first use and cloned (file_response.ts). */
+  template?: Response;
 }
 
 export function contentTypeFor(path: string): string {

@@ -20,10 +20,10 @@ export function fileResponse(
 ): Response | Promise<Response> {
   const h = raw.headers;
   const method = raw.method;
-  // The hot path: a cached small file, no conditions, no range, nothing extra. Its headers
-  // are set on the new Response: for three headers that measured ~7% faster end to end than
-  // passing them in the init, which Deno converts through WebIDL (for one header it is not).
-  if (entry.bytes && !extra && method === "GET" && !h.has("range") && !isConditional(h)) {
+  // A cached small file, no conditions, no range, nothing extra. Its headers are set on the
+  // new Response: for three headers that measured ~7% faster end to end than passing them in
+  // the init, which Deno converts through WebIDL (for one header it is not).
+  if (!extra && plainGet(raw, entry)) {
     const res = new Response(entry.bytes);
     const out = res.headers;
     for (const [name, value] of entry.headers) out.set(name, value);
@@ -73,6 +73,26 @@ export function fileResponse(
     return Deno.open(entry.path).then((f) => new Response(f.readable, { status, headers }));
   }
   return new Response(fileStream(entry.path, offset + start, length), { status, headers });
+}
+
+/**
+ * The hot path's answer when no user code will read its body: a clone of one Response kept
+ * per version of a small file. Deno builds a new Response's headers through WebIDL (~7 µs for
+ * four of them, measured); a clone copies them as they are (~0.4 µs), which made a small
+ * file's request ~40% cheaper. A clone shares the cached bytes — that is why an output filter
+ * or code that asked for the response (an internal redirect) gets `fileResponse`'s own copy.
+ * Null where the hot path does not apply.
+ */
+export function sharedFileResponse(raw: Request, entry: FileEntry): Response | null {
+  if (!plainGet(raw, entry)) return null;
+  return (entry.template ??= new Response(entry.bytes, { headers: entry.headers })).clone();
+}
+
+/** A GET of a cached small file, with no condition and no range. */
+function plainGet(raw: Request, entry: FileEntry): boolean {
+  const h = raw.headers;
+  return entry.bytes !== undefined && raw.method === "GET" && !h.has("range") &&
+    !isConditional(h);
 }
 
 function isConditional(h: Headers): boolean {
