@@ -17,6 +17,8 @@ const BEFORE = ["access", "authen", "authz", "fixup"] as const;
 /** What answers a request once its phases let it through. */
 export interface Content {
   handle(ex: Exchange): Response | Promise<Response>;
+  /** Keeps a time limit of its own (an interpreter's isolate): the exchange sets none. */
+  readonly timed?: boolean;
 }
 
 /** Whether the directory has any hook before the content (else the content runs alone). */

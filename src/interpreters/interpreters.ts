@@ -74,6 +74,7 @@ export async function openInterpreters(
       dir,
       above: prefix === "/" ? null : dirname(dir),
       content: {
+        timed: true, // the isolate's own limit, which also ends a busy loop
         handle(ex) {
           // The least busy isolate, the next one in turn among equals; its answer gets the
           // session cookie the server set.

@@ -5,6 +5,7 @@
 // like any failed request's.
 import { HttpError } from "../http/status.ts";
 import type { Exchange } from "../request/exchange.ts";
+import { type Deadline, deadline } from "../util/deadlines.ts";
 import type { IsolateHost, StartHost } from "./hosts.ts";
 import type {
   FormField,
@@ -19,7 +20,7 @@ interface InFlight {
   head: PromiseWithResolvers<Response>;
   /** The body's stream once the head has come. */
   body?: ReadableStreamDefaultController<Uint8Array>;
-  timer?: ReturnType<typeof setTimeout>;
+  timer?: Deadline;
 }
 
 export class Isolate {
@@ -28,7 +29,7 @@ export class Isolate {
   #inFlight = new Map<number, InFlight>();
   #lastId = 0;
   /** A ping is out: the isolate must answer it before the time limit runs out again. */
-  #pinged?: ReturnType<typeof setTimeout>;
+  #pinged?: Deadline;
   #closed = false;
   #outbox: ToIsolate[] = [];
   /** Requests taken but not yet sent (waiting for the isolate to start, or for their body). */
@@ -190,7 +191,7 @@ export class Isolate {
       case "session":
         return void this.#session(m.call, m.id, m.request);
       case "pong":
-        clearTimeout(this.#pinged);
+        this.#pinged?.cancel();
         this.#pinged = undefined;
         for (const [id, flight] of this.#inFlight) this.#arm(id, flight);
         return;
@@ -207,9 +208,9 @@ export class Isolate {
    * may wait for events as long as it likes, a busy loop cannot answer.
    */
   #arm(id: number, flight: InFlight): void {
-    clearTimeout(flight.timer);
+    flight.timer?.cancel();
     if (this.timeoutMs <= 0) return;
-    flight.timer = setTimeout(() => {
+    flight.timer = deadline(this.timeoutMs, () => {
       if (!this.#inFlight.has(id)) return;
       if (!flight.body) {
         const seconds = this.timeoutMs / 1000;
@@ -225,12 +226,12 @@ export class Isolate {
       }
       if (this.#pinged) return;
       this.#post({ type: "ping" });
-      this.#pinged = setTimeout(() => this.#replace("stopped answering"), this.timeoutMs);
-    }, this.timeoutMs);
+      this.#pinged = deadline(this.timeoutMs, () => this.#replace("stopped answering"));
+    });
   }
 
   #end(id: number): void {
-    clearTimeout(this.#inFlight.get(id)?.timer);
+    this.#inFlight.get(id)?.timer?.cancel();
     this.#inFlight.delete(id);
   }
 
@@ -239,7 +240,7 @@ export class Isolate {
     if (why !== null) this.log(`${why}: isolate replaced`);
     this.#drop("The interpreter was restarted.");
     this.#host.terminate();
-    clearTimeout(this.#pinged);
+    this.#pinged?.cancel();
     this.#pinged = undefined;
     if (!this.#closed) this.#start();
   }

@@ -11,6 +11,8 @@ import type { FromIsolate, InterpreterSite, ToIsolate } from "./protocol.ts";
 import { RemoteSessions } from "./remote_sessions.ts";
 import { concatBytes } from "../util/bytes.ts";
 
+const NOT_YET = Symbol("not yet");
+
 /** How batches of messages come and go. */
 export interface IsolateChannel {
   send(batch: FromIsolate[]): void;
@@ -33,6 +35,19 @@ export function serveIsolate(
     outbox = [];
     channel.send(batch);
   };
+  // Settled when this turn's messages go out: a body that is all there by then (most are) is
+  // sent whole with its head; the rest are streams, sent chunk by chunk. (Even a body made of a
+  // string takes a few microtasks to read: "read already" sent every answer as a stream.)
+  let turnEnd: Promise<typeof NOT_YET> | undefined;
+  const endOfTurn = () => {
+    if (turnEnd) return turnEnd;
+    const { promise, resolve } = Promise.withResolvers<typeof NOT_YET>();
+    setImmediate(() => {
+      turnEnd = undefined;
+      resolve(NOT_YET);
+    });
+    return turnEnd = promise;
+  };
   const send = (message: FromIsolate) => {
     if (outbox.push(message) === 1) setImmediate(flush);
   };
@@ -46,9 +61,6 @@ export function serveIsolate(
     return answer.promise;
   });
   const forms = new WeakMap<Request, Form>();
-  /** Settled already: a read that is not ready loses the race against it. */
-  const NOT_YET_VALUE = Symbol("not yet");
-  const NOT_YET = Promise.resolve(NOT_YET_VALUE);
   /** How to stop sending each response being sent (the client left). */
   const running = new Map<number, () => void>();
   let site: Site | undefined;
@@ -121,8 +133,8 @@ export function serveIsolate(
       const chunks: Uint8Array[] = [];
       let next = reader.read();
       for (;;) {
-        const r = await Promise.race([next, NOT_YET]);
-        if (r === NOT_YET_VALUE) break;
+        const r = await Promise.race([next, endOfTurn()]);
+        if (r === NOT_YET) break;
         if (r.done) return send({ type: "whole", ...head, headers, body: concatBytes(chunks) });
         chunks.push(r.value);
         next = reader.read();

@@ -6,6 +6,7 @@ import type { AnsweredError, Chunk, FilterFactory, Hook, Phase, Req } from "../a
 import type { Session } from "../api/session.ts";
 import type { Target } from "../dispatch/target.ts";
 import type { Settings } from "../directory/settings.ts";
+import type { Content } from "../directory/phases.ts";
 import type { UrlParts } from "../http/url_parts.ts";
 import type { Validators } from "../http/conditional.ts";
 import type { ModuleLoader } from "../modules/loader.ts";
@@ -20,6 +21,7 @@ import { limitedBody, MAX_IN_MEMORY } from "./body.ts";
 import { addBody, type Form, queryForm } from "./form.ts";
 import { type Bytes, joinChunks, Output } from "./output.ts";
 import { RequestView } from "./request_view.ts";
+import { deadline } from "../util/deadlines.ts";
 
 /** What every request of a site shares. */
 export interface SiteEnv {
@@ -292,9 +294,7 @@ export class Exchange {
    * path); otherwise the response is whichever comes first: the handler's, or the streamed
    * one that `flush()` starts.
    */
-  run(
-    handler: { handle(ex: Exchange): Response | Promise<Response> },
-  ): Response | Promise<Response> {
+  run(handler: Content): Response | Promise<Response> {
     let result;
     try {
       result = handler.handle(this);
@@ -302,11 +302,13 @@ export class Exchange {
       if (this.#session) return this.#endSession(false).then(() => Promise.reject(e));
       throw e;
     }
-    if (result instanceof Promise) return this.#settle(result);
+    if (result instanceof Promise) {
+      return this.#settle(result, handler.timed ? 0 : this.settings.requestTimeout);
+    }
     return this.#session ? this.#endSession(true).then(() => result) : result;
   }
 
-  async #settle(result: Promise<Response>): Promise<Response> {
+  async #settle(result: Promise<Response>, limit: number): Promise<Response> {
     const out = this.#out;
     const work = (async () => {
       try {
@@ -320,20 +322,17 @@ export class Exchange {
         return out.abort(e);
       }
     })();
-    const limit = this.settings.requestTimeout;
     if (limit <= 0) return await Promise.race([work, out.started]);
     // PHP's max_execution_time, for promises: the answer a handler owes by then is a 503. The
     // handler itself runs on (nothing can stop it in-process); its session is released now,
     // unsaved, and what it does later is only logged.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), limit * 1000);
-    });
+    const expired = Promise.withResolvers<typeof TIMED_OUT>();
+    const timer = deadline(limit * 1000, () => expired.resolve(TIMED_OUT));
     try {
-      const first = await Promise.race([work, out.started, expired]);
+      const first = await Promise.race([work, out.started, expired.promise]);
       if (first !== TIMED_OUT) return first;
     } finally {
-      clearTimeout(timer);
+      timer.cancel();
     }
     work.catch((e) =>
       this.log(`failed after its ${limit}s limit: ${e instanceof Error ? e.stack : e}`)
