@@ -7,12 +7,13 @@ import { HttpError } from "../http/status.ts";
 import type { Exchange } from "../request/exchange.ts";
 import { type Deadline, deadline } from "../util/deadlines.ts";
 import type { IsolateHost, StartHost } from "./hosts.ts";
-import type {
-  FormField,
-  FromIsolate,
-  InterpreterSite,
-  SessionCall,
-  ToIsolate,
+import {
+  BATCH_MAX,
+  type FormField,
+  type FromIsolate,
+  type InterpreterSite,
+  type SessionCall,
+  type ToIsolate,
 } from "./protocol.ts";
 
 interface InFlight {
@@ -309,19 +310,21 @@ export class Isolate {
     }
   }
 
-  /**
-   * Queues `message` for the isolate; the queue goes in one postMessage per turn of the event
-   * loop (each one wakes the other thread: under load that is the cost, not the copying).
-   */
+  /** Queues `message` for the isolate (see BATCH_MAX for when the queue goes). */
   #post(message: ToIsolate): void {
-    if (this.#outbox.push(message) > 1) return;
-    const host = this.#host;
-    setImmediate(() => {
-      if (host !== this.#host) return; // replaced meanwhile
-      const batch = this.#outbox;
-      this.#outbox = [];
-      host.post(batch, batch.flatMap((m) => m.type === "request" && m.body ? [m.body.buffer] : []));
-    });
+    const queued = this.#outbox.push(message);
+    if (queued >= BATCH_MAX) this.#flush();
+    else if (queued === 1) setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    const batch = this.#outbox;
+    if (batch.length === 0) return;
+    this.#outbox = [];
+    this.#host.post(
+      batch,
+      batch.flatMap((m) => m.type === "request" && m.body ? [m.body.buffer] : []),
+    );
   }
 }
 

@@ -7,7 +7,7 @@ import { DEFAULTS } from "../config/options.ts";
 import { HttpError } from "../http/status.ts";
 import { Form } from "../request/form.ts";
 import { openSite, type Site } from "../server/site.ts";
-import type { FromIsolate, InterpreterSite, ToIsolate } from "./protocol.ts";
+import { BATCH_MAX, type FromIsolate, type InterpreterSite, type ToIsolate } from "./protocol.ts";
 import { RemoteSessions } from "./remote_sessions.ts";
 import { concatBytes } from "../util/bytes.ts";
 
@@ -26,8 +26,7 @@ export interface IsolateChannel {
 export function serveIsolate(
   channel: IsolateChannel,
 ): { send(m: FromIsolate): void; flush(): void } {
-  // Messages go out in batches, once per turn of the event loop: each one wakes the other
-  // side, and under load that, not the copying, is what costs.
+  // Messages go out in batches (see BATCH_MAX).
   let outbox: FromIsolate[] = [];
   const flush = () => {
     if (outbox.length === 0) return;
@@ -49,7 +48,9 @@ export function serveIsolate(
     return turnEnd = promise;
   };
   const send = (message: FromIsolate) => {
-    if (outbox.push(message) === 1) setImmediate(flush);
+    const queued = outbox.push(message);
+    if (queued >= BATCH_MAX) flush();
+    else if (queued === 1) setImmediate(flush);
   };
   const calls = new Map<number, PromiseWithResolvers<unknown>>();
   let lastCall = 0;
