@@ -17,6 +17,8 @@ export interface FileEntry {
   headers: [string, string][];
   /** The 200 answer for a small file, made on first use and cloned (file_response.ts). */
   template?: Response;
+  /** The directory's default headers the template carries (the dispatcher's, then unset). */
+  templateDefaults?: readonly (readonly [string, string])[];
 }
 
 export function contentTypeFor(path: string): string {

@@ -83,9 +83,20 @@ export function fileResponse(
  * or code that asked for the response (an internal redirect) gets `fileResponse`'s own copy.
  * Null where the hot path does not apply.
  */
-export function sharedFileResponse(raw: Request, entry: FileEntry): Response | null {
+export function sharedFileResponse(
+  raw: Request,
+  entry: FileEntry,
+  /** The directory's default headers: in the template, the dispatcher has none left to set. */
+  defaults: readonly (readonly [string, string])[],
+): Response | null {
   if (!plainGet(raw, entry)) return null;
-  return (entry.template ??= new Response(entry.bytes, { headers: entry.headers })).clone();
+  if (entry.template === undefined || entry.templateDefaults !== defaults) {
+    const headers = new Headers(entry.headers);
+    for (const [name, value] of defaults) if (!headers.has(name)) headers.set(name, value);
+    entry.template = new Response(entry.bytes, { headers });
+    entry.templateDefaults = defaults;
+  }
+  return entry.template.clone();
 }
 
 /** A GET of a cached small file, with no condition and no range. */

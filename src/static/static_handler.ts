@@ -28,5 +28,6 @@ function answer(ex: Exchange, entry: FileEntry): Response | Promise<Response> {
   // is set: it may share the cached bytes.
   const unread = ex.redirects === 0 && ex.settings.outputFilters.length === 0 &&
     ex.outputFilters.length === 0;
-  return (unread && sharedFileResponse(ex.raw, entry)) || fileResponse(ex.raw, entry);
+  return (unread && sharedFileResponse(ex.raw, entry, ex.settings.headers)) ||
+    fileResponse(ex.raw, entry);
 }
