@@ -243,6 +243,32 @@ export async function index() { await new Promise((r) => setTimeout(r, 150)); re
   assert.equal(new Set(ids).size, 2, ids.join(" "));
 });
 
+Deno.test("interpreters: a finished answer keeps its length; a stream goes out as it comes", async () => {
+  const root = await tempTree({
+    "app/hello.ts": 'export const say = () => "Hello, x!";',
+    "app/later.ts": `export function index() {
+  const enc = new TextEncoder();
+  return new Response(new ReadableStream({
+    async start(c) {
+      c.enqueue(enc.encode("first;"));
+      await new Promise((r) => setTimeout(r, 100));
+      c.enqueue(enc.encode("second"));
+      c.close();
+    },
+  }));
+}`,
+  });
+  await using s = await serveRoot(root, { interpreters: { "/app/": spec() } });
+  // Sent whole, in one message from the isolate: the length is known, as outside one.
+  const whole = await s.fetch("/app/hello/say");
+  assert.equal(await whole.text(), "Hello, x!");
+  assert.equal(whole.headers.get("content-length"), "9");
+  const stream = await s.fetch("/app/later");
+  assert.equal(await stream.text(), "first;second");
+  assert.equal(stream.headers.get("content-length"), null);
+  assert.equal(stream.headers.get("transfer-encoding"), "chunked");
+});
+
 Deno.test("interpreters: a malformed entry is one line at start", async () => {
   const cases: [unknown, string][] = [
     [{ "tenant-a": {} }, 'interpreters["tenant-a"]: a URL path that starts and ends with "/"'],
