@@ -6,7 +6,6 @@ import type { AnsweredError, Chunk, FilterFactory, Hook, Phase, Req } from "../a
 import type { Session } from "../api/session.ts";
 import type { Target } from "../dispatch/target.ts";
 import type { Settings } from "../directory/settings.ts";
-import type { Content } from "../directory/phases.ts";
 import type { UrlParts } from "../http/url_parts.ts";
 import type { Validators } from "../http/conditional.ts";
 import type { ModuleLoader } from "../modules/loader.ts";
@@ -294,7 +293,11 @@ export class Exchange {
    * path); otherwise the response is whichever comes first: the handler's, or the streamed
    * one that `flush()` starts.
    */
-  run(handler: Content): Response | Promise<Response> {
+  run(handler: {
+    handle(ex: Exchange): Response | Promise<Response>;
+    /** Keeps a time limit of its own (an interpreter's isolate): none is set here. */
+    readonly timed?: boolean;
+  }): Response | Promise<Response> {
     let result;
     try {
       result = handler.handle(this);
