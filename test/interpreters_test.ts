@@ -181,6 +181,46 @@ export const index = () => "fresh";`,
   assert.ok(performance.now() - t < 1000, `waited ${performance.now() - t} ms for the lock`);
 });
 
+Deno.test("interpreters: a stream may outlive the limit; a busy loop after its head is still ended", async () => {
+  const root = await tempTree({
+    "s/live.ts": `const enc = new TextEncoder();
+// An event stream's way: something now, more when it happens (here, after 1.2 s).
+export const slow = () => new Response(new ReadableStream({
+  async start(c) {
+    c.enqueue(enc.encode("now;"));
+    await new Promise((r) => setTimeout(r, 1200));
+    c.enqueue(enc.encode("later"));
+    c.close();
+  },
+}));
+export const spin = () => new Response(new ReadableStream({
+  start(c) {
+    c.enqueue(enc.encode("now;"));
+    setTimeout(() => { while (true) { /* busy */ } }, 10);
+  },
+}));
+export const index = () => "fresh";`,
+  });
+  await using s = await serveRoot(root, { interpreters: { "/s/": spec({ timeout: 0.5 }) } });
+  // Past two time limits, but the isolate answers its pings: the stream ends as it meant to.
+  // (Bounded: a stream that is never ended or cut would hang the test, not fail it.)
+  const slow = await s.fetch("/s/live/slow", { signal: AbortSignal.timeout(5000) });
+  assert.equal(slow.status, 200);
+  assert.equal(await slow.text(), "now;later");
+  // Spinning after the head: the ping goes unanswered, the isolate is replaced, the stream cut.
+  const started = performance.now();
+  const spin = await s.fetch("/s/live/spin", { signal: AbortSignal.timeout(5000) });
+  assert.equal(spin.status, 200);
+  await assert.rejects(spin.text());
+  const took = performance.now() - started;
+  assert.ok(took >= 1000 && took < 2500, `${took} ms`);
+  assert.ok(
+    s.logs.includes("interpreter /s/: stopped answering: isolate replaced"),
+    s.logs.join("\n"),
+  );
+  assert.equal(await (await s.fetch("/s/live")).text(), "fresh");
+});
+
 Deno.test("interpreters: Deno.exit, uncaught errors and rejections restart that one only", async () => {
   const root = await tempTree({
     "a/bad.ts": `let n = 0;
