@@ -1,15 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import denoJson from "../deno.json" with { type: "json" };
-import {
-  MAIN,
-  PROJECT,
-  readRawResponse,
-  runCli,
-  spawnServer,
-  spawnTask,
-  tempTree,
-} from "./helpers.ts";
+import { PROJECT, readRawResponse, runCli, spawnServer, spawnTask, tempTree } from "./helpers.ts";
 
 /** The permissions of the `start` task. */
 const START_PERMS = denoJson.tasks.start.split(" ").filter((a) => a.startsWith("--"));
@@ -285,14 +277,10 @@ Deno.test("check gives no false pass: without --allow-run, types are an error, n
   const all = await runCli(["check", site]);
   assert.equal(all.code, 1);
   assert.match(all.stdout, /typed\.ts:2: TS2322: Type 'string' is not assignable to type 'number'/);
-  const startPerms = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...START_PERMS, MAIN, "check", site],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const startPerms = await runCli(["check", site], { perms: START_PERMS });
   assert.equal(startPerms.code, 1);
   assert.match(
-    new TextDecoder().decode(startPerms.stdout),
+    startPerms.stdout,
     /types not checked: checking types runs `deno check`, which needs --allow-run/,
   );
   const skipped = await runCli(["check", site, "--no-types"]);

@@ -265,7 +265,7 @@ Deno.test("upload directories left by a killed process are removed at the next s
 Deno.test("--kv with a URL scheme modts does not serve is a one-line error", async () => {
   const cwd = await Deno.makeTempDir();
   const root = await tempTree({ "a.txt": "a" });
-  const out = await runCli(["serve", root, "--kv", "memcached://127.0.0.1:11211/"], cwd);
+  const out = await runCli(["serve", root, "--kv", "memcached://127.0.0.1:11211/"], { cwd });
   assert.equal(out.code, 2);
   assert.match(out.stderr, /^modts serve: .*--kv: memcached: is not a store modts supports/);
   assert.equal(out.stderr.trim().split("\n").length, 1);

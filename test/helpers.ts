@@ -159,10 +159,16 @@ const PERMS = [
   "--v8-flags=--no-compilation-cache",
 ];
 
-/** Runs `main.ts ARGS` to completion. */
-export async function runCli(args: string[], cwd = PROJECT): Promise<CliResult> {
+/**
+ * Runs `main.ts ARGS` to completion, in `cwd`, with `perms` (deno run's flags; by default the
+ * tasks' own).
+ */
+export async function runCli(
+  args: string[],
+  { cwd = PROJECT, perms = PERMS }: { cwd?: string; perms?: string[] } = {},
+): Promise<CliResult> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMS, MAIN, ...args],
+    args: ["run", ...perms, MAIN, ...args],
     cwd,
     stdout: "piped",
     stderr: "piped",

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readConfigFile } from "../src/config/config_file.ts";
-import { interpreterSpec as spec, MAIN, runCli, serveRoot, tempTree } from "./helpers.ts";
+import { interpreterSpec as spec, runCli, serveRoot, tempTree } from "./helpers.ts";
 
 /** Each operation's outcome: "ok", or the name of the error it threw. */
 const PROBE = `export async function index(what: string, arg = "") {
@@ -333,15 +333,19 @@ Deno.test("interpreters: `memory` without --allow-run for the server is one line
     "modts.config.json": JSON.stringify({ interpreters: { "/m/": { memory: 64 } } }),
     "public/m/index.ts": "export const index = () => 1;",
   });
-  const flags = ["--allow-read", "--allow-write", "--allow-net", "--allow-env", "--allow-sys"];
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-lock", ...flags, MAIN, "serve", join(dir, "public"), "--port", "0"],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  // Everything the tasks allow but --allow-run.
+  const perms = [
+    "--no-lock",
+    "--allow-read",
+    "--allow-write",
+    "--allow-net",
+    "--allow-env",
+    "--allow-sys",
+  ];
+  const out = await runCli(["serve", join(dir, "public"), "--port", "0"], { perms });
   assert.equal(out.code, 2);
   assert.equal(
-    new TextDecoder().decode(out.stderr),
+    out.stderr,
     'modts serve: interpreters["/m/"]: "memory" runs it in processes of its own, ' +
       "which needs --allow-run for the server\n",
   );
