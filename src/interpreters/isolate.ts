@@ -12,6 +12,7 @@ import {
   type FormField,
   type FromIsolate,
   type InterpreterSite,
+  type ResponseHead,
   type SessionCall,
   type ToIsolate,
 } from "./protocol.ts";
@@ -331,7 +332,7 @@ export class Isolate {
 /** The isolate's answer as the server sends it on (no body where HTTP has none). */
 function answer(
   flight: InFlight,
-  head: { status: number; statusText: string; headers: [string, string][] },
+  head: ResponseHead,
   body: BodyInit | null,
 ): Response {
   const empty = head.status === 204 || head.status === 304 || flight.ex.method === "HEAD";

@@ -71,19 +71,19 @@ export type SessionCall =
   | { op: "regenerate" }
   | { op: "close"; commit: boolean; data: Record<string, unknown> };
 
+/** A response's status and headers, as they cross. */
+export interface ResponseHead {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+}
+
 export type FromIsolate =
   | { type: "ready" }
   | { type: "failed"; message: string }
-  | { type: "head"; id: number; status: number; statusText: string; headers: [string, string][] }
+  | { type: "head"; id: number } & ResponseHead
   /** A whole response in one message: what most answers are. */
-  | {
-    type: "whole";
-    id: number;
-    status: number;
-    statusText: string;
-    headers: [string, string][];
-    body: Uint8Array<ArrayBuffer> | null;
-  }
+  | { type: "whole"; id: number; body: Uint8Array<ArrayBuffer> | null } & ResponseHead
   | { type: "chunk"; id: number; bytes: Uint8Array }
   | { type: "end"; id: number }
   | { type: "error"; id: number; message: string }
