@@ -189,14 +189,14 @@ export class RequestView implements Req {
     const start = Math.min(offset, stat.size);
     const size = Math.min(length ?? stat.size - start, stat.size - start);
     const headers = new Headers(ex.headersOut);
-    if (start === 0 && size === stat.size) return fileResponse(ex.raw, entry, headers);
+    if (start === 0 && size === stat.size) return fileResponse(ex.raw, entry, { extra: headers });
     // A part is its own representation: its own length, and an ETag that names the window.
     const part = withHeaders({
       ...entry,
       size,
       etag: entry.etag.replace(/"$/, `-${start}-${size}"`),
     });
-    return fileResponse(ex.raw, part, headers, start);
+    return fileResponse(ex.raw, part, { extra: headers, offset: start });
   }
 
   upgradeWebSocket(options?: Deno.UpgradeWebSocketOptions): Deno.WebSocketUpgrade {

@@ -2,7 +2,7 @@ import type { Handler } from "../dispatch/registry.ts";
 import { statusPage } from "../http/error_pages.ts";
 import type { Exchange } from "../request/exchange.ts";
 import { FileEntries, type FileEntry } from "./file_entry.ts";
-import { fileResponse, sharedFileResponse } from "./file_response.ts";
+import { fileResponse } from "./file_response.ts";
 
 /** Any file that is not a module, a page or private: sent as it is, GET and HEAD only. */
 export class StaticHandler implements Handler {
@@ -28,6 +28,5 @@ function answer(ex: Exchange, entry: FileEntry): Response | Promise<Response> {
   // is set: it may share the cached bytes.
   const unread = ex.redirects === 0 && ex.settings.outputFilters.length === 0 &&
     ex.outputFilters.length === 0;
-  return (unread && sharedFileResponse(ex.raw, entry, ex.settings.headers)) ||
-    fileResponse(ex.raw, entry);
+  return fileResponse(ex.raw, entry, { unreadWith: unread ? ex.settings.headers : undefined });
 }
