@@ -7,14 +7,14 @@ import { HttpError } from "../http/status.ts";
 import type { Exchange } from "../request/exchange.ts";
 import { type Deadline, deadline } from "../util/deadlines.ts";
 import type { IsolateHost, StartHost } from "./hosts.ts";
-import {
-  BATCH_MAX,
-  type FormField,
-  type FromIsolate,
-  type InterpreterSite,
-  type ResponseHead,
-  type SessionCall,
-  type ToIsolate,
+import { Outbox } from "./outbox.ts";
+import type {
+  FormField,
+  FromIsolate,
+  InterpreterSite,
+  ResponseHead,
+  SessionCall,
+  ToIsolate,
 } from "./protocol.ts";
 
 interface InFlight {
@@ -33,7 +33,12 @@ export class Isolate {
   /** A ping is out: the isolate must answer it before the time limit runs out again. */
   #pinged?: Deadline;
   #closed = false;
-  #outbox: ToIsolate[] = [];
+  #outbox = new Outbox<ToIsolate>((batch) =>
+    this.#host.post(
+      batch,
+      batch.flatMap((m) => m.type === "request" && m.body ? [m.body.buffer] : []),
+    )
+  );
   /** Requests taken but not yet sent (waiting for the isolate to start, or for their body). */
   #arriving = 0;
   /** Whether the current isolate said it is ready. */
@@ -104,7 +109,7 @@ export class Isolate {
     const flight: InFlight = { ex, head: Promise.withResolvers() };
     this.#inFlight.set(id, flight);
     this.#arm(id, flight);
-    this.#post({
+    this.#outbox.push({
       type: "request",
       id,
       method: ex.method,
@@ -126,7 +131,7 @@ export class Isolate {
   }
 
   #start(): void {
-    this.#outbox = []; // what was queued for a terminated isolate dies with it
+    this.#outbox.clear(); // what was queued for a terminated isolate dies with it
     const ready = Promise.withResolvers<boolean>();
     this.#ready = ready.promise;
     const host: IsolateHost = this.startHost(
@@ -142,7 +147,7 @@ export class Isolate {
     );
     this.#up = false;
     this.#host = host;
-    this.#post({ type: "init", site: this.site });
+    this.#outbox.push({ type: "init", site: this.site });
   }
 
   #received(m: FromIsolate, ready: PromiseWithResolvers<boolean>): void {
@@ -162,7 +167,7 @@ export class Isolate {
           start: (c) => void (flight.body = c),
           cancel: () => {
             this.#end(m.id);
-            this.#post({ type: "cancel", id: m.id });
+            this.#outbox.push({ type: "cancel", id: m.id });
           },
         });
         return flight.head.resolve(answer(flight, m, body));
@@ -227,7 +232,7 @@ export class Isolate {
         return this.#replace(null);
       }
       if (this.#pinged) return;
-      this.#post({ type: "ping" });
+      this.#outbox.push({ type: "ping" });
       this.#pinged = deadline(this.timeoutMs, () => this.#replace("stopped answering"));
     });
   }
@@ -303,29 +308,12 @@ export class Isolate {
           if (request.commit) s.data = request.data;
           break;
       }
-      this.#post({ type: "reply", call, value });
+      this.#outbox.push({ type: "reply", call, value });
     } catch (e) {
       const status = e instanceof HttpError ? e.status : 500;
       const message = e instanceof Error ? e.message : String(e);
-      this.#post({ type: "reply", call, error: { status, message } });
+      this.#outbox.push({ type: "reply", call, error: { status, message } });
     }
-  }
-
-  /** Queues `message` for the isolate (see BATCH_MAX for when the queue goes). */
-  #post(message: ToIsolate): void {
-    const queued = this.#outbox.push(message);
-    if (queued >= BATCH_MAX) this.#flush();
-    else if (queued === 1) setImmediate(() => this.#flush());
-  }
-
-  #flush(): void {
-    const batch = this.#outbox;
-    if (batch.length === 0) return;
-    this.#outbox = [];
-    this.#host.post(
-      batch,
-      batch.flatMap((m) => m.type === "request" && m.body ? [m.body.buffer] : []),
-    );
   }
 }
 

@@ -7,7 +7,8 @@ import { DEFAULTS } from "../config/options.ts";
 import { HttpError } from "../http/status.ts";
 import { Form } from "../request/form.ts";
 import { openSite, type Site } from "../server/site.ts";
-import { BATCH_MAX, type FromIsolate, type InterpreterSite, type ToIsolate } from "./protocol.ts";
+import type { FromIsolate, InterpreterSite, ToIsolate } from "./protocol.ts";
+import { Outbox } from "./outbox.ts";
 import { RemoteSessions } from "./remote_sessions.ts";
 import { concatBytes } from "../util/bytes.ts";
 
@@ -26,14 +27,7 @@ export interface IsolateChannel {
 export function serveIsolate(
   channel: IsolateChannel,
 ): { send(m: FromIsolate): void; flush(): void } {
-  // Messages go out in batches (see BATCH_MAX).
-  let outbox: FromIsolate[] = [];
-  const flush = () => {
-    if (outbox.length === 0) return;
-    const batch = outbox;
-    outbox = [];
-    channel.send(batch);
-  };
+  const outbox = new Outbox<FromIsolate>((batch) => channel.send(batch));
   // Settled when this turn's messages go out: a body that is all there by then (most are) is
   // sent whole with its head; the rest are streams, sent chunk by chunk. (Even a body made of a
   // string takes a few microtasks to read: "read already" sent every answer as a stream.)
@@ -47,11 +41,7 @@ export function serveIsolate(
     });
     return turnEnd = promise;
   };
-  const send = (message: FromIsolate) => {
-    const queued = outbox.push(message);
-    if (queued >= BATCH_MAX) flush();
-    else if (queued === 1) setImmediate(flush);
-  };
+  const send = (message: FromIsolate) => outbox.push(message);
   const calls = new Map<number, PromiseWithResolvers<unknown>>();
   let lastCall = 0;
   const sessions = new RemoteSessions((id, request) => {
@@ -160,5 +150,5 @@ export function serveIsolate(
   channel.onReceive((batch) => {
     for (const m of batch) received(m);
   });
-  return { send, flush };
+  return { send, flush: () => outbox.flush() };
 }

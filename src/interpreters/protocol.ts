@@ -3,16 +3,6 @@
 // operations the isolate asks the server to do (it never opens the store itself).
 import type { SessionSettings } from "../session/settings.ts";
 
-/**
- * Messages go in batches, each side's at the end of its turn of the event loop or as soon as it
- * holds this many. Each batch wakes the other thread, which under load costs more than copying;
- * but one batch per turn made the two threads take turns (the isolate idle while the server
- * read a whole turn's requests, then the other way round). Sending every eight lets the other
- * side start on the first ones: ~15% more small calls per second here, measured (4 and 16 did
- * less well).
- */
-export const BATCH_MAX = 8;
-
 /** What an interpreter's site needs to know: it has no config file or data directory. */
 export interface InterpreterSite {
   /** The interpreter's directory: the isolate's document root. */
